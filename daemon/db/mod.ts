@@ -1,0 +1,7 @@
+/**
+ * The database: PostgreSQL or embedded PGlite through Kysely, and its migrations.
+ * @module
+ */
+export { type Database, openDatabase, redactUrl } from "./connect.ts";
+export { migrateToLatest, MigrationError } from "./migrate.ts";
+export type { DB } from "./schema.ts";

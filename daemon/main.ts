@@ -1,0 +1,218 @@
+/**
+ * The composition root: configuration → data directory → database → Redis → events → health →
+ * queues → server → daemon.json, and one ordered shutdown on SIGINT/SIGTERM.
+ */
+// deno-lint-ignore-file no-console -- the entry point prints start-up errors before logging exists
+import { Redis } from "ioredis";
+import { hostname } from "node:os";
+import { VERSION } from "../shared/version.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { migrateToLatest, openDatabase } from "./db/mod.ts";
+import { EventBus } from "./events/mod.ts";
+import {
+  databaseCheck,
+  ffmpegCheck,
+  HealthMonitor,
+  llmCheck,
+  redisCheck,
+  renderMetrics,
+  storageCheck,
+  youtubeCheck,
+} from "./health/mod.ts";
+import {
+  acquireInstanceLock,
+  AlreadyRunningError,
+  ensurePrivateDir,
+  loadOrCreateToken,
+  removeDaemonFile,
+  writeDaemonFile,
+} from "./instance/mod.ts";
+import { Lifecycle, Stage } from "./lifecycle.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { QueueHub } from "./queue/mod.ts";
+import {
+  describeRedisTarget,
+  ManagedRedis,
+  redisOptions,
+  RedisStartError,
+  type RedisTarget,
+} from "./redis/mod.ts";
+import { FfmpegMissingError, locateFfmpeg } from "./render/mod.ts";
+import { createContextFactory, type Services, startServer } from "./rpc/mod.ts";
+
+/** A running daemon. */
+export interface Daemon {
+  readonly url: string;
+  readonly services: Services;
+  /** The ordered shutdown; resolves to true when every step finished cleanly. */
+  shutdown(): Promise<boolean>;
+}
+
+/** Starts every component; on a failure halfway, stops what had started and rethrows. */
+export async function startDaemon(config: Config, log: Logger): Promise<Daemon> {
+  const startedAt = Date.now();
+  const lifecycle = new Lifecycle();
+  const instanceId = `${hostname()}:${Deno.pid}`;
+  try {
+    await ensurePrivateDir(config.dataDir, log);
+    await Deno.mkdir(config.outputDir, { recursive: true });
+    const lock = await acquireInstanceLock(config.dataDir);
+    lifecycle.onShutdown(Stage.lock, "release data directory lock", () => lock[Symbol.asyncDispose]());
+    const token = await loadOrCreateToken(config.dataDir, config.token, log);
+
+    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+    lifecycle.onShutdown(Stage.database, "close database", () => database[Symbol.asyncDispose]());
+    await migrateToLatest(database.db, log);
+
+    let target: RedisTarget;
+    if (config.redisUrl) {
+      target = { kind: "url", url: config.redisUrl };
+    } else {
+      const managed = await ManagedRedis.start({ dataDir: config.dataDir, log });
+      lifecycle.onShutdown(Stage.managedRedis, "stop managed redis-server", () => managed.stop());
+      target = { kind: "socket", path: managed.socketPath };
+    }
+    const connection = redisOptions(target);
+    const redisDescription = describeRedisTarget(target);
+
+    const events = new EventBus({ redis: connection, source: instanceId, log });
+    lifecycle.onShutdown(Stage.connections, "close event stream", () => events.close());
+    const removeSink = log.addSink(events.logSink());
+    lifecycle.onShutdown(Stage.connections, "stop publishing logs", removeSink);
+
+    const probe = new Redis({
+      ...connection,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      connectionName: "lingoreel-health",
+    });
+    probe.on("error", () => {}); // reported by the redis health check
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 3_000); // not ready in time: health says down
+      probe.once("ready", () => (clearTimeout(timer), resolve()));
+    });
+    lifecycle.onShutdown(
+      Stage.connections,
+      "close health probe",
+      () => probe.quit().catch(() => probe.disconnect()),
+    );
+
+    const pathEnv = Deno.env.get("PATH") ?? "";
+    const locate = () =>
+      locateFfmpeg({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, pathEnv });
+    await locate().catch((error) => {
+      if (!(error instanceof FfmpegMissingError)) throw error;
+      log.warn(error.message); // health shows ffmpeg down; everything but rendering works
+    });
+
+    const health = new HealthMonitor({
+      version: VERSION,
+      startedAt,
+      log,
+      checks: {
+        db: databaseCheck(
+          database.db,
+          database.kind === "pglite" ? `embedded PGlite in ${database.location}` : database.location,
+        ),
+        redis: redisCheck(probe, redisDescription),
+        ffmpeg: ffmpegCheck(locate),
+        storage: storageCheck({ data: config.dataDir, output: config.outputDir }),
+        llm: llmCheck(config.gemini),
+        youtube: youtubeCheck(config.youtube.clientSecretFile),
+      },
+      onChange(report) {
+        const components = Object.fromEntries(
+          Object.entries(report.components).map(([name, c]) => [name, c.status]),
+        ) as Record<keyof typeof report.components, typeof report.status>;
+        events.publish({ type: "health", data: { status: report.status, components } })
+          .catch(() => {/* Redis down: the health report says so */});
+      },
+    });
+    lifecycle.onShutdown(Stage.background, "stop health checks", () => health[Symbol.asyncDispose]());
+    await health.check();
+    health.start(10_000);
+
+    const queues = new QueueHub({ connection, role: config.role, log });
+    lifecycle.onShutdown(Stage.workers, "close workers", () => queues.closeWorkers());
+    lifecycle.onShutdown(Stage.queues, "close queues", () => queues.closeQueues());
+
+    const services: Services = { config, log, database, events, health, version: VERSION, instanceId };
+    const server = await startServer({
+      host: config.host,
+      port: config.port,
+      api: config.role !== "worker",
+      createContext: createContextFactory(services, token),
+      health: () => health.recent(2_000),
+      metrics: async () => {
+        const memory = Deno.memoryUsage();
+        return renderMetrics({
+          report: await health.recent(5_000),
+          version: VERSION,
+          role: config.role,
+          wsClients: server.clientCount(),
+          eventSubscribers: events.subscriberCount,
+          rssBytes: memory.rss,
+          heapUsedBytes: memory.heapUsed,
+        });
+      },
+      log,
+    });
+    lifecycle.onShutdown(Stage.intake, "stop accepting connections", () => server.stopAccepting());
+    lifecycle.onShutdown(Stage.notifyClients, "ask clients to reconnect", () => server.notifyReconnect());
+    lifecycle.onShutdown(Stage.connections, "close client connections", () => server.close());
+
+    await writeDaemonFile(config.dataDir, { url: server.url, pid: Deno.pid, version: VERSION });
+    lifecycle.onShutdown(Stage.daemonFile, "remove daemon.json", () => removeDaemonFile(config.dataDir));
+
+    log.info("lingoreel daemon ready", {
+      url: server.url,
+      role: config.role,
+      version: VERSION,
+      database: database.kind,
+      redis: redisDescription,
+      status: health.latest?.status,
+      startMs: Date.now() - startedAt,
+    });
+    return { url: server.url, services, shutdown: () => lifecycle.shutdown(log) };
+  } catch (error) {
+    await lifecycle.shutdown(log);
+    throw error;
+  }
+}
+
+const EXPECTED_START_ERRORS = [ConfigError, AlreadyRunningError, RedisStartError];
+
+if (import.meta.main) {
+  let config: Config;
+  try {
+    config = await loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`lingoreel: ${error.message}`);
+    Deno.exit(2);
+  }
+  const log = createLogger({ level: config.logLevel, base: { service: "lingoreel" } });
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon(config, log);
+  } catch (error) {
+    const expected = EXPECTED_START_ERRORS.some((kind) => error instanceof kind);
+    log.error(`cannot start: ${(error as Error).message}`, expected ? {} : { error });
+    Deno.exit(1);
+  }
+  let stopping = false;
+  const stop = async (signal: Deno.Signal) => {
+    if (stopping) {
+      log.warn("second signal: exiting now", { signal });
+      Deno.exit(1);
+    }
+    stopping = true;
+    const started = performance.now();
+    log.info("shutting down", { signal });
+    const clean = await daemon.shutdown();
+    log.info("stopped", { clean, ms: Math.round(performance.now() - started) });
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
+}

@@ -1,0 +1,12 @@
+import { eventsRouter } from "./events_router.ts";
+import { healthRouter } from "./health_router.ts";
+import { router } from "./trpc.ts";
+
+/** The daemon's API; its type is what clients import from `shared/router.ts`. */
+export const appRouter = router({
+  health: healthRouter,
+  events: eventsRouter,
+});
+
+/** The type of {@link appRouter}. */
+export type AppRouter = typeof appRouter;

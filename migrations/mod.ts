@@ -1,0 +1,11 @@
+/**
+ * Every migration, in order. Kysely's Migrator applies the ones a database has not seen, at
+ * daemon start and from `deno task migrate`. Names sort in the order they must run.
+ * @module
+ */
+import type { Migration } from "kysely/migration";
+import * as init from "./0001_init.ts";
+
+export const migrations: Record<string, Migration> = {
+  "0001_init": init,
+};
