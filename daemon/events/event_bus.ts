@@ -62,6 +62,8 @@ export class EventBus implements AsyncDisposable {
   readonly #log: Logger;
   #reader?: Redis;
   #readerLoop?: Promise<void>;
+  /** Resolves once the reader knows where in the stream it starts; see subscribe(). */
+  #readerPositioned = Promise.withResolvers<void>();
   #closed = false;
 
   constructor(
@@ -140,6 +142,10 @@ export class EventBus implements AsyncDisposable {
     this.#ensureReader();
     let last = options.lastEventId ?? undefined;
     try {
+      // Everything after the reader's starting point reaches `sub.buffer`; the backlog must be
+      // read after that point is fixed, or events published in between would fall in the gap.
+      const aborted = new Promise<void>((resolve) => signal?.addEventListener("abort", () => resolve()));
+      await Promise.race([this.#readerPositioned.promise, aborted]);
       if (last) {
         for await (const entry of this.#backlog(last)) {
           if (signal?.aborted) return;
@@ -197,6 +203,7 @@ export class EventBus implements AsyncDisposable {
         if (cursor === undefined) {
           const newest = await reader.xrevrange(this.stream, "+", "-", "COUNT", 1);
           cursor = newest[0]?.[0] ?? "0-0";
+          this.#readerPositioned.resolve();
         }
         const reply = await reader.xread("COUNT", 1000, "BLOCK", 2_000, "STREAMS", this.stream, cursor);
         if (failing) this.#log.info("event stream reader recovered");
@@ -233,6 +240,7 @@ export class EventBus implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#readerPositioned.resolve();
     for (const sub of this.#subscribers) sub.wake?.();
     this.#reader?.disconnect();
     await this.#readerLoop;
