@@ -74,7 +74,27 @@ export async function startServer(options: {
   };
 
   const http: Server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(
+            `Port ${options.port} on ${options.host} is already in use: stop what uses it or set LINGOREEL_PORT.`,
+            { cause: error },
+          )
+          : error,
+      );
+    };
+    http.once("error", onError);
+    http.listen(options.port, options.host, () => {
+      http.off("error", onError);
+      resolve();
+    });
+  });
+  // Attached only once the port is bound: ws re-emits the server's errors (EADDRINUSE) on
+  // itself, where nothing would catch them.
   const wss = options.api ? new WebSocketServer({ server: http }) : undefined;
+  wss?.on("error", (error) => log.error("WebSocket server error", { error }));
   if (!options.api) {
     http.on("upgrade", (_req, socket) => {
       socket.end(
@@ -94,24 +114,6 @@ export async function startServer(options: {
         }
       },
     });
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === "EADDRINUSE"
-          ? new Error(
-            `Port ${options.port} on ${options.host} is already in use: stop what uses it or set LINGOREEL_PORT.`,
-            { cause: error },
-          )
-          : error,
-      );
-    };
-    http.once("error", onError);
-    http.listen(options.port, options.host, () => {
-      http.off("error", onError);
-      resolve();
-    });
-  });
   const port = (http.address() as AddressInfo).port;
   const url = `ws://${clientHost(options.host)}:${port}`;
   log.info("listening", { url, api: options.api });

@@ -1,0 +1,69 @@
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
+import { connect, ConnectError } from "../shared/client.ts";
+import { healthReportSchema } from "../shared/schemas.ts";
+import { startTestDaemon } from "./helpers/test_daemon.ts";
+
+Deno.test("over the WebSocket: connect(), queries, a live event, /healthz, /metrics and a 404", async () => {
+  await using t = await startTestDaemon();
+  const url = t.daemon.url;
+  await using api = await connect({ url, token: t.token });
+  assertEquals(api.connection.kind, "connected");
+  assertEquals((await api.health.ping.query()).version, t.daemon.services.version);
+  healthReportSchema.parse(await api.health.check.query());
+
+  const received = Promise.withResolvers<string>();
+  const subscription = api.events.subscribe.subscribe({ types: ["log"] }, {
+    onData: ({ data }) => {
+      if (data.type === "log" && data.data.message === "hello over the socket") received.resolve(data.source);
+    },
+    onError: (error) => received.reject(error),
+  });
+  await new Promise((r) => setTimeout(r, 200)); // the subscription is registered on the daemon
+  t.daemon.services.log.info("hello over the socket");
+  assertEquals(await received.promise, t.daemon.services.instanceId);
+  subscription.unsubscribe();
+
+  const http = url.replace("ws://", "http://");
+  const healthz = await fetch(`${http}/healthz`);
+  assertEquals(healthz.status, 200, "degraded (no Gemini key) still serves");
+  assertEquals(healthReportSchema.parse(await healthz.json()).components.db.status, "ok");
+  const metrics = await fetch(`${http}/metrics`);
+  assertEquals(metrics.headers.get("content-type")?.startsWith("text/plain; version=0.0.4"), true);
+  const text = await metrics.text();
+  assertStringIncludes(text, 'lingoreel_component_up{component="db"} 1');
+  assertStringIncludes(text, "lingoreel_websocket_clients 1");
+  const other = await fetch(`${http}/api`);
+  assertEquals(other.status, 404);
+  await other.body?.cancel();
+});
+
+Deno.test("over the WebSocket: a wrong or missing token is refused with a message saying where the token is", async () => {
+  await using t = await startTestDaemon();
+  const wrong = await assertRejects(
+    () => connect({ url: t.daemon.url, token: "not-the-token-at-all" }),
+    ConnectError,
+  );
+  assertStringIncludes(wrong.message, "refused the API token");
+  const dataDir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dataDir}/token`, "");
+    await assertRejects(() => connect({ url: t.daemon.url, dataDir }), ConnectError, "refused the API token");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+  assertEquals(
+    t.log.lines.some((l) => l.msg === "WebSocket connection without a valid token"),
+    true,
+  );
+  assertEquals(JSON.stringify(t.log.lines).includes("not-the-token-at-all"), false);
+});
+
+Deno.test("connect() without a running daemon says how to start one", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const error = await assertRejects(() => connect({ dataDir, timeoutMs: 1_500 }), ConnectError);
+    assertStringIncludes(error.message, "deno task daemon");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
