@@ -67,3 +67,55 @@ Deno.test("connect() without a running daemon says how to start one", async () =
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("a subscribed client follows a daemon restart and receives the events it missed, once each", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const token = crypto.randomUUID();
+  const states: string[] = [];
+  const messages: string[] = [];
+  const arrived = (n: number) =>
+    new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 15_000;
+      const poll = () => {
+        if (messages.length >= n) resolve();
+        else if (Date.now() > deadline) reject(new Error(`only ${JSON.stringify(messages)} arrived`));
+        else setTimeout(poll, 20);
+      };
+      poll();
+    });
+  try {
+    const first = await startTestDaemon({}, { dataDir, token });
+    await using api = await connect({
+      dataDir,
+      token,
+      maxRetryDelayMs: 300,
+      onStateChange: (s) => states.push(s.kind),
+    });
+    const subscription = api.events.subscribe.subscribe({ types: ["log"] }, {
+      onData: ({ data }) => {
+        if (data.type === "log" && data.data.message.startsWith("restart-test")) {
+          messages.push(data.data.message);
+        }
+      },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    first.daemon.services.log.info("restart-test 1");
+    await arrived(1);
+
+    await first[Symbol.asyncDispose]();
+    const second = await startTestDaemon({}, { dataDir, token }); // a new port, same data dir
+    second.daemon.services.log.info("restart-test 2"); // may come before the client is back
+    await arrived(2);
+    second.daemon.services.log.info("restart-test 3");
+    await arrived(3);
+    await new Promise((r) => setTimeout(r, 200));
+    assertEquals(messages, ["restart-test 1", "restart-test 2", "restart-test 3"]);
+    assertEquals(states.includes("reconnecting"), true, states.join(" "));
+    assertEquals(states.at(-1), "connected");
+    subscription.unsubscribe();
+    await api.close();
+    await second[Symbol.asyncDispose]();
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -16,11 +16,18 @@ export interface TestDaemon extends AsyncDisposable {
   caller(authenticated?: boolean): ReturnType<typeof createCaller>;
 }
 
-/** Starts a daemon with the given extra environment (e.g. `REDIS_URL`). */
-export async function startTestDaemon(env: Record<string, string> = {}): Promise<TestDaemon> {
+/**
+ * Starts a daemon with the given extra environment (e.g. `REDIS_URL`). A given `dataDir` is
+ * reused (and not removed), as a restarted daemon would.
+ */
+export async function startTestDaemon(
+  env: Record<string, string> = {},
+  options: { dataDir?: string; token?: string } = {},
+): Promise<TestDaemon> {
   const schema = await createTestSchema();
-  const dataDir = await Deno.makeTempDir({ prefix: "lingoreel-test-" });
-  const token = crypto.randomUUID();
+  const ownsDir = !options.dataDir;
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "lingoreel-test-" });
+  const token = options.token ?? crypto.randomUUID();
   const log = memoryLogger();
   const config = parseConfig({
     HOME: dataDir,
@@ -36,7 +43,7 @@ export async function startTestDaemon(env: Record<string, string> = {}): Promise
     daemon = await startDaemon(config, log);
   } catch (error) {
     await schema[Symbol.asyncDispose]();
-    await Deno.remove(dataDir, { recursive: true });
+    if (ownsDir) await Deno.remove(dataDir, { recursive: true });
     throw error;
   }
   return {
@@ -51,7 +58,7 @@ export async function startTestDaemon(env: Record<string, string> = {}): Promise
     async [Symbol.asyncDispose]() {
       await daemon.shutdown();
       await schema[Symbol.asyncDispose]();
-      await Deno.remove(dataDir, { recursive: true });
+      if (ownsDir) await Deno.remove(dataDir, { recursive: true });
     },
   };
 }
