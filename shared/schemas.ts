@@ -104,3 +104,15 @@ export const daemonFileSchema = z.object({
 });
 /** See {@link daemonFileSchema}. */
 export type DaemonFile = z.infer<typeof daemonFileSchema>;
+
+/** One subtitle cue. Times are milliseconds from the start of the video. */
+export const cueSchema = z.object({
+  /** 1-based position in the track after sorting by start time. */
+  index: z.number().int().positive(),
+  startMs: z.number().int().nonnegative(),
+  endMs: z.number().int().nonnegative(),
+  /** Cleaned text; lines separated by `\n`. */
+  text: z.string(),
+});
+/** See {@link cueSchema}. */
+export type Cue = z.infer<typeof cueSchema>;
