@@ -41,6 +41,8 @@ const envSchema = z.object({
     .optional(),
   LINGOREEL_ROLE: z.enum(["all", "api", "worker"], "expected one of all, api, worker").default("all"),
   LINGOREEL_LOG_LEVEL: logLevelSchema.default("info"),
+  LINGOREEL_WATCH: z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"], "expected true or false")
+    .transform((v) => ["1", "true", "yes", "on"].includes(v)).default(false),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:pass@localhost:5432/lingoreel")
     .optional(),
   REDIS_URL: url(["redis:", "rediss:", "unix:"], "redis://localhost:6379").optional(),
@@ -69,6 +71,8 @@ export interface Config {
   readonly token?: string;
   readonly role: Role;
   readonly logLevel: z.infer<typeof logLevelSchema>;
+  /** Rescan a root a few seconds after files under it change. */
+  readonly watchLibrary: boolean;
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
   readonly gemini: { readonly apiKey?: string; readonly model: string; readonly baseUrl?: string };
@@ -129,6 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     token: e.LINGOREEL_TOKEN,
     role: e.LINGOREEL_ROLE,
     logLevel: e.LINGOREEL_LOG_LEVEL,
+    watchLibrary: e.LINGOREEL_WATCH,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     gemini: Object.freeze({

@@ -5,6 +5,7 @@
 // deno-lint-ignore-file no-console -- the entry point prints start-up errors before logging exists
 import { Redis } from "ioredis";
 import { hostname } from "node:os";
+import { join } from "@std/path";
 import { VERSION } from "../shared/version.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
@@ -28,6 +29,7 @@ import {
   writeDaemonFile,
 } from "./instance/mod.ts";
 import { Lifecycle, Stage } from "./lifecycle.ts";
+import { FfprobeRunner, LibraryScanner, type ScanProgress, watchRoots } from "./library/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { QueueHub } from "./queue/mod.ts";
 import {
@@ -132,11 +134,54 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     await health.check();
     health.start(10_000);
 
+    let lastProgress = { at: 0, phase: "" };
+    const scanner = new LibraryScanner({
+      db: database.db,
+      roots: config.mediaRoots,
+      prober: new FfprobeRunner(async () => (await locate()).ffprobe),
+      log: log.child({ component: "library" }),
+      onProgress(progress: ScanProgress) {
+        // at most four a second, but every change of phase
+        const now = Date.now();
+        if (progress.phase === lastProgress.phase && now - lastProgress.at < 250) return;
+        lastProgress = { at: now, phase: progress.phase };
+        events.publish({ type: "library.progress", data: progress }).catch(() => {});
+      },
+      onChanged(change) {
+        events.publish({ type: "library.changed", data: change }).catch(() => {});
+      },
+    });
+    if (config.watchLibrary && config.role !== "worker") {
+      const watcher = watchRoots({
+        roots: scanner.roots,
+        rescan: (root) => scanner.scan({ root }),
+        log,
+      });
+      lifecycle.onShutdown(
+        Stage.background,
+        "stop watching media roots",
+        () => watcher[Symbol.asyncDispose](),
+      );
+    }
+
     const queues = new QueueHub({ connection, role: config.role, log });
     lifecycle.onShutdown(Stage.workers, "close workers", () => queues.closeWorkers());
     lifecycle.onShutdown(Stage.queues, "close queues", () => queues.closeQueues());
 
-    const services: Services = { config, log, database, events, health, version: VERSION, instanceId };
+    const services: Services = {
+      config,
+      log,
+      database,
+      events,
+      health,
+      library: {
+        scanner,
+        cacheDir: join(config.dataDir, "cache"),
+        ffmpeg: async () => (await locate()).ffmpeg,
+      },
+      version: VERSION,
+      instanceId,
+    };
     const server = await startServer({
       host: config.host,
       port: config.port,

@@ -5,7 +5,9 @@
  */
 import type { Migration } from "kysely/migration";
 import * as init from "./0001_init.ts";
+import * as library from "./0002_library.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_init": init,
+  "0002_library": library,
 };

@@ -77,14 +77,48 @@ export const healthEventSchema = z.object({
   }),
 });
 
+/** Published after a library scan changed something. */
+export const libraryChangedEventSchema = z.object({
+  type: z.literal("library.changed"),
+  ...eventBase,
+  data: z.object({
+    roots: z.array(z.string()),
+    added: z.number().int(),
+    updated: z.number().int(),
+    removed: z.number().int(),
+  }),
+});
+
+/** Progress of a running library scan (at most a few per second). */
+export const libraryProgressEventSchema = z.object({
+  type: z.literal("library.progress"),
+  ...eventBase,
+  data: z.object({
+    phase: z.enum(["walking", "probing", "saving", "done"]),
+    /** Files handled so far, and the total once known (0 while walking). */
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
+});
+
 /** Every event kind `events.subscribe` delivers. */
-export const appEventSchema = z.discriminatedUnion("type", [logEventSchema, healthEventSchema]);
+export const appEventSchema = z.discriminatedUnion("type", [
+  logEventSchema,
+  healthEventSchema,
+  libraryChangedEventSchema,
+  libraryProgressEventSchema,
+]);
 /** See {@link appEventSchema}. */
 export type AppEvent = z.infer<typeof appEventSchema>;
 /** The `type` of an {@link AppEvent}. */
 export type AppEventType = AppEvent["type"];
 /** All event types, for filters. */
-export const EVENT_TYPES = ["log", "health"] as const satisfies readonly AppEventType[];
+export const EVENT_TYPES = [
+  "log",
+  "health",
+  "library.changed",
+  "library.progress",
+] as const satisfies readonly AppEventType[];
 
 /** Input of `events.subscribe`. `lastEventId` is filled in by the client when it reconnects. */
 export const eventsSubscribeInputSchema = z.object({
@@ -116,3 +150,116 @@ export const cueSchema = z.object({
 });
 /** See {@link cueSchema}. */
 export type Cue = z.infer<typeof cueSchema>;
+
+/** An audio stream of a video file. */
+export const audioTrackSchema = z.object({
+  index: z.number().int(),
+  codec: z.string().nullable(),
+  language: z.string().nullable(),
+  channels: z.number().int().nullable(),
+  title: z.string().nullable(),
+  default: z.boolean(),
+});
+/** See {@link audioTrackSchema}. */
+export type AudioTrack = z.infer<typeof audioTrackSchema>;
+
+/** A subtitle track: a sidecar file next to the video, or a stream inside it. */
+export const subtitleTrackSchema = z.object({
+  id: z.number().int(),
+  source: z.enum(["sidecar", "embedded"]),
+  /** The sidecar file (absolute path); null for embedded streams. */
+  path: z.string().nullable(),
+  /** The ffprobe stream index of an embedded track. */
+  streamIndex: z.number().int().nullable(),
+  /** ISO 639-1 code where known (`en`), else the code found (`tlh`), else null. */
+  language: z.string().nullable(),
+  title: z.string().nullable(),
+  forced: z.boolean(),
+  /** For the deaf and hard of hearing (SDH / CC / HI). */
+  sdh: z.boolean(),
+  /** `srt`, `vtt`, `ass`, `ssa`, or the codec of an embedded stream (`subrip`, `hdmv_pgs_subtitle` …). */
+  format: z.string(),
+  supported: z.boolean(),
+  /** Why a track cannot be used (bitmap subtitles) and what to do. */
+  unsupportedReason: z.string().nullable(),
+});
+/** See {@link subtitleTrackSchema}. */
+export type SubtitleTrack = z.infer<typeof subtitleTrackSchema>;
+
+/** A video file in the library: an episode of a show, or a film. */
+export const episodeSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(["episode", "film"]),
+  show: z.string(),
+  season: z.number().int().nullable(),
+  episode: z.number().int().nullable(),
+  /** Last episode of a multi-episode file (`S01E01E02`), else null. */
+  episodeEnd: z.number().int().nullable(),
+  title: z.string().nullable(),
+  year: z.number().int().nullable(),
+  /** Absolute path of the video file. */
+  path: z.string(),
+  /** The media root it was found under, and its path relative to that root. */
+  root: z.string(),
+  relPath: z.string(),
+  sizeBytes: z.number(),
+  durationMs: z.number().int().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  fps: z.number().nullable(),
+  videoCodec: z.string().nullable(),
+  audioTracks: z.array(audioTrackSchema),
+  /** Languages of the usable subtitle tracks, sorted. */
+  subtitleLanguages: z.array(z.string()),
+  /** Why ffprobe could not read the file (corrupt or not a video), else null. */
+  probeError: z.string().nullable(),
+  addedAt: z.string(),
+  updatedAt: z.string(),
+});
+/** See {@link episodeSchema}. */
+export type Episode = z.infer<typeof episodeSchema>;
+
+/** An episode with its subtitle tracks (`library.get`). */
+export const episodeDetailSchema = episodeSchema.extend({ subtitleTracks: z.array(subtitleTrackSchema) });
+/** See {@link episodeDetailSchema}. */
+export type EpisodeDetail = z.infer<typeof episodeDetailSchema>;
+
+/** Input of `library.list`. */
+export const libraryListInputSchema = z.object({
+  /** Words that must all appear in the show, title or file path (case-insensitive). */
+  query: z.string().trim().max(200).optional(),
+  show: z.string().trim().min(1).max(300).optional(),
+  /** Only episodes with (true) or without (false) a usable subtitle track. */
+  hasSubtitles: z.boolean().optional(),
+  /** Only episodes with a usable subtitle track in this language (ISO 639-1, e.g. `en`). */
+  language: z.string().trim().min(2).max(8).optional(),
+  cursor: z.string().max(500).nullish(),
+  limit: z.number().int().min(1).max(1000).default(100),
+});
+/** See {@link libraryListInputSchema}. */
+export type LibraryListInput = z.input<typeof libraryListInputSchema>;
+
+/** Answer of `library.scan`. */
+export const scanResultSchema = z.object({
+  added: z.number().int(),
+  updated: z.number().int(),
+  removed: z.number().int(),
+  unchanged: z.number().int(),
+  /** Files ffprobe could not read this scan (listed with their reason in `library.get`). */
+  failed: z.number().int(),
+  probes: z.number().int(),
+  durationMs: z.number(),
+});
+/** See {@link scanResultSchema}. */
+export type ScanResult = z.infer<typeof scanResultSchema>;
+
+/** A media root with the room left on its file system. */
+export const mediaRootSchema = z.object({
+  path: z.string(),
+  exists: z.boolean(),
+  readable: z.boolean(),
+  freeBytes: z.number().nullable(),
+  episodes: z.number().int(),
+});
+/** See {@link mediaRootSchema}. */
+export type MediaRoot = z.infer<typeof mediaRootSchema>;

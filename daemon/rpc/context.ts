@@ -4,6 +4,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/mod.ts";
 import type { EventBus } from "../events/mod.ts";
 import type { HealthMonitor } from "../health/mod.ts";
+import type { LibraryScanner } from "../library/mod.ts";
 import type { Logger } from "../log.ts";
 
 /** Everything procedures need, built once by the composition root. */
@@ -13,6 +14,13 @@ export interface Services {
   database: Database;
   events: EventBus;
   health: HealthMonitor;
+  library: {
+    scanner: LibraryScanner;
+    /** Where extracted subtitles and other derived files are kept. */
+    cacheDir: string;
+    /** The ffmpeg binary (resolved per contract.md when asked). */
+    ffmpeg: () => Promise<string>;
+  };
   version: string;
   /** `host:pid`, the `source` of events this daemon publishes. */
   instanceId: string;

@@ -1,11 +1,13 @@
 import { eventsRouter } from "./events_router.ts";
 import { healthRouter } from "./health_router.ts";
+import { libraryRouter } from "./library_router.ts";
 import { router } from "./trpc.ts";
 
 /** The daemon's API; its type is what clients import from `shared/router.ts`. */
 export const appRouter = router({
   health: healthRouter,
   events: eventsRouter,
+  library: libraryRouter,
 });
 
 /** The type of {@link appRouter}. */

@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context.ts";
+import { toTRPCError } from "./errors.ts";
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -15,7 +16,15 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Every procedure requires the API token; there is no public procedure. */
-export const procedure = t.procedure.use(({ ctx, next, path }) => {
+export const procedure = t.procedure.use(async ({ next }) => {
+  // Domain errors carry messages for people; give them the right code instead of a 500.
+  const result = await next();
+  if (!result.ok) {
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
+  }
+  return result;
+}).use(({ ctx, next, path }) => {
   if (!ctx.authenticated) {
     ctx.services.log.warn("rejected a call without a valid token", { path, remote: ctx.remote });
     throw new TRPCError({

@@ -1,0 +1,88 @@
+/**
+ * The cues of an episode's subtitle track, read from its sidecar file or extracted from the
+ * video, optionally limited to a time window.
+ */
+import type { Kysely } from "kysely";
+import type { Cue } from "../../shared/schemas.ts";
+import type { DB } from "../db/mod.ts";
+import { readSubtitleFile } from "../subtitles/mod.ts";
+import { extractEmbeddedSubtitle } from "./extract.ts";
+import { EpisodeNotFoundError } from "./repository.ts";
+
+/** The episode has no such track, or no track that can be read as text. */
+export class TrackNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TrackNotFoundError";
+  }
+}
+
+/**
+ * Picks the track to read: the one asked for, else the first usable one preferring English,
+ * full (not forced) subtitles, and sidecar files.
+ */
+export async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number) {
+  const episode = await db.selectFrom("episodes").select(["id", "path", "size", "mtime_ms"])
+    .where("id", "=", episodeId).executeTakeFirst();
+  if (!episode) throw new EpisodeNotFoundError(episodeId);
+  const tracks = await db.selectFrom("subtitle_tracks").selectAll().where("episode_id", "=", episodeId)
+    .execute();
+  if (trackId !== undefined) {
+    const track = tracks.find((t) => t.id === trackId);
+    if (!track) {
+      throw new TrackNotFoundError(
+        `Episode ${episodeId} has no subtitle track ${trackId}: its tracks are ${
+          tracks.map((t) => t.id).join(", ") || "none"
+        }.`,
+      );
+    }
+    if (!track.supported) {
+      throw new TrackNotFoundError(track.unsupported_reason ?? "This track cannot be read.");
+    }
+    return { episode, track };
+  }
+  const usable = tracks.filter((t) => t.supported).sort((a, b) =>
+    Number(a.forced) - Number(b.forced) ||
+    Number(b.language === "en") - Number(a.language === "en") ||
+    Number(a.source === "embedded") - Number(b.source === "embedded") ||
+    a.id - b.id
+  );
+  if (!usable.length) {
+    throw new TrackNotFoundError(
+      `Episode ${episodeId} has no text subtitles: put an .srt next to ${episode.path} (e.g. ${
+        episode.path.replace(/\.[^.]+$/, "")
+      }.en.srt) and rescan.`,
+    );
+  }
+  return { episode, track: usable[0] };
+}
+
+/** Reads a track's cues, keeping those that overlap `[fromMs, toMs]` when given. */
+export async function loadCues(
+  db: Kysely<DB>,
+  options: {
+    episodeId: number;
+    trackId?: number;
+    fromMs?: number;
+    toMs?: number;
+    ffmpeg: () => Promise<string>;
+    cacheDir: string;
+    signal?: AbortSignal;
+  },
+): Promise<Cue[]> {
+  const { episode, track } = await chooseTrack(db, options.episodeId, options.trackId);
+  const path = track.source === "sidecar" ? track.path! : await extractEmbeddedSubtitle({
+    ffmpeg: await options.ffmpeg(),
+    videoPath: episode.path,
+    streamIndex: track.stream_index!,
+    codec: track.format,
+    size: Number(episode.size),
+    mtimeMs: Number(episode.mtime_ms),
+    cacheDir: options.cacheDir,
+    signal: options.signal,
+  });
+  const { cues } = await readSubtitleFile(path);
+  const from = options.fromMs ?? 0;
+  const to = options.toMs ?? Number.POSITIVE_INFINITY;
+  return cues.filter((cue) => cue.endMs > from && cue.startMs < to);
+}

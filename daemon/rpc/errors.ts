@@ -1,0 +1,25 @@
+import { TRPCError } from "@trpc/server";
+
+type Code = TRPCError["code"];
+
+/**
+ * Domain errors by name, and the tRPC code each becomes at the edge. Their messages are written
+ * for people already (what failed, what to do), so they pass through unchanged.
+ */
+const CODES: Record<string, Code> = {
+  EpisodeNotFoundError: "NOT_FOUND",
+  TrackNotFoundError: "NOT_FOUND",
+  PathOutsideRootsError: "BAD_REQUEST",
+  InvalidCursorError: "BAD_REQUEST",
+  SubtitleParseError: "UNPROCESSABLE_CONTENT",
+  SubtitleExtractError: "UNPROCESSABLE_CONTENT",
+  ProbeError: "UNPROCESSABLE_CONTENT",
+  FfmpegMissingError: "PRECONDITION_FAILED",
+};
+
+/** The TRPCError for a domain error, or undefined for anything else (an internal error). */
+export function toTRPCError(error: unknown): TRPCError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const code = CODES[error.name];
+  return code ? new TRPCError({ code, message: error.message, cause: error }) : undefined;
+}
