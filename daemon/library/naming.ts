@@ -136,5 +136,5 @@ export function parseVideoPath(relPath: string): ParsedName {
 export function sortKey(parsed: ParsedName, relPath: string): string {
   const pad = (n: number | null) => String(n ?? 0).padStart(4, "0");
   const show = parsed.show.toLowerCase().replace(/^(the|a|an)\s+/, "");
-  return `${show}\u0000${pad(parsed.season)}${pad(parsed.episode)}\u0000${relPath.toLowerCase()}`;
+  return `${show}\u0001${pad(parsed.season)}${pad(parsed.episode)}\u0001${relPath.toLowerCase()}`;
 }

@@ -45,6 +45,7 @@ export async function walkRoot(
   const realRoot = await Deno.realPath(root);
   const result: WalkResult = { videos: [], subtitles: new Map(), skipped: [] };
   const visited = new Set<string>();
+  const seenFiles = new Set<string>(); // a file reached twice through links is one video
 
   const walk = async (dir: string, realDir: string): Promise<void> => {
     if (visited.has(realDir)) return; // a link cycle
@@ -83,7 +84,8 @@ export async function walkRoot(
         await walk(path, realPath);
         continue;
       }
-      if (!isFile) continue;
+      if (!isFile || seenFiles.has(realPath)) continue;
+      seenFiles.add(realPath);
       const ext = extname(entry.name).toLowerCase();
       if (VIDEO_EXTENSIONS.has(ext)) {
         try {
