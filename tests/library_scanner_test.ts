@@ -219,3 +219,67 @@ Deno.test("library procedures: roots, scan, search and filters, cursor pages, de
     for (const dir of [root, outside]) await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("library.cues reads sidecar and embedded tracks, windows them, and names a broken file's line", async () => {
+  const root = await Deno.makeTempDir({ prefix: "lingoreel-root-" });
+  try {
+    await writeVideo(join(root, "Show/Season 1/Show.S01E01.mkv"));
+    await writeText(join(root, "Show/Season 1/Show.S01E01.en.srt"), SRT);
+    await writeText(join(root, "Show/Season 1/Show.S01E01.es.srt"), SRT.replace("Hello there.", "Hola."));
+    await writeVideoWithSubtitles(
+      join(root, "Show/Season 1/Show.S01E02.mkv"),
+      SRT.replace("Hello", "Embedded hello"),
+    );
+    await writeVideo(join(root, "Show/Season 1/Show.S01E03.mkv"));
+    await writeText(
+      join(root, "Show/Season 1/Show.S01E03.en.srt"),
+      "<!DOCTYPE html>\n<html><body>Download</body></html>\n",
+    );
+    await writeVideo(join(root, "Show/Season 1/Show.S01E04.mkv"));
+
+    await using t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root });
+    const api = t.caller();
+    await api.library.scan();
+    const episodes = (await api.library.list({})).items;
+    const id = (n: number) => episodes.find((e) => e.episode === n)!.id;
+
+    const english = await api.library.cues({ episodeId: id(1) });
+    assertEquals(english.map((c) => [c.index, c.startMs, c.endMs, c.text]), [
+      [1, 100, 400, "Hello there."],
+      [2, 500, 900, "How are you?"],
+    ]);
+    const spanishTrack = (await api.library.get({ id: id(1) })).subtitleTracks.find((t) =>
+      t.language === "es"
+    )!;
+    assertEquals((await api.library.cues({ episodeId: id(1), track: spanishTrack.id }))[0].text, "Hola.");
+    assertEquals(
+      (await api.library.cues({ episodeId: id(1), fromMs: 450, toMs: 2_000 })).map((c) => c.index),
+      [2],
+    );
+
+    const embedded = await api.library.cues({ episodeId: id(2) });
+    assertEquals(embedded[0].text, "Embedded hello there.");
+    assertEquals((await api.library.cues({ episodeId: id(2) }))[0].text, "Embedded hello there.", "cached");
+
+    const broken = await assertRejects(() => api.library.cues({ episodeId: id(3) }), TRPCError);
+    assertEquals(broken.code, "UNPROCESSABLE_CONTENT");
+    assertStringIncludes(broken.message, "Show.S01E03.en.srt");
+    assertStringIncludes(broken.message, "line 1");
+
+    const none = await assertRejects(() => api.library.cues({ episodeId: id(4) }), TRPCError);
+    assertEquals(none.code, "NOT_FOUND");
+    assertStringIncludes(none.message, "Show.S01E04.en.srt");
+
+    await Deno.remove(join(root, "Show/Season 1/Show.S01E01.en.srt"));
+    const gone = await assertRejects(() => api.library.cues({ episodeId: id(1) }), TRPCError);
+    assertStringIncludes(gone.message, "rescan");
+
+    const window = await assertRejects(
+      () => api.library.cues({ episodeId: id(1), fromMs: 5, toMs: 5 }),
+      TRPCError,
+    );
+    assertEquals(window.code, "BAD_REQUEST");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

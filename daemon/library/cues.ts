@@ -21,7 +21,7 @@ export class TrackNotFoundError extends Error {
  * Picks the track to read: the one asked for, else the first usable one preferring English,
  * full (not forced) subtitles, and sidecar files.
  */
-export async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number) {
+async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number) {
   const episode = await db.selectFrom("episodes").select(["id", "path", "size", "mtime_ms"])
     .where("id", "=", episodeId).executeTakeFirst();
   if (!episode) throw new EpisodeNotFoundError(episodeId);
@@ -81,8 +81,19 @@ export async function loadCues(
     cacheDir: options.cacheDir,
     signal: options.signal,
   });
-  const { cues } = await readSubtitleFile(path);
-  const from = options.fromMs ?? 0;
-  const to = options.toMs ?? Number.POSITIVE_INFINITY;
+  try {
+    const { cues } = await readSubtitleFile(path);
+    return inWindow(cues, options.fromMs, options.toMs);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw new TrackNotFoundError(`The subtitle file ${path} is gone: rescan the library (library.scan).`);
+    }
+    throw error;
+  }
+}
+
+function inWindow(cues: Cue[], fromMs?: number, toMs?: number): Cue[] {
+  const from = fromMs ?? 0;
+  const to = toMs ?? Number.POSITIVE_INFINITY;
   return cues.filter((cue) => cue.endMs > from && cue.startMs < to);
 }

@@ -3,7 +3,7 @@
  * ffprobe cache, and reading cues.
  * @module
  */
-export { chooseTrack, loadCues, TrackNotFoundError } from "./cues.ts";
+export { loadCues, TrackNotFoundError } from "./cues.ts";
 export { extractEmbeddedSubtitle, SubtitleExtractError } from "./extract.ts";
 export { FfprobeRunner, type MediaInfo, ProbeError, type Prober, toMediaInfo } from "./ffprobe.ts";
 export { languageName, normaliseLanguage } from "./languages.ts";
