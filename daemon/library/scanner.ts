@@ -283,7 +283,7 @@ export class LibraryScanner {
             continue;
           }
           const tracks = [...sidecars, ...embeddedTracks(probe?.info)];
-          await upsertEpisode(trx, root, video, probe ?? {}, tracks);
+          await upsertEpisode(trx, root, video, probe ?? {}, tracks, !row);
           if (probe?.error) result.failed++;
           if (row) result.updated++;
           else result.added++;
@@ -327,40 +327,55 @@ export class LibraryScanner {
     const toProbe = videos.filter((v) => !byPath.has(v.path));
     let done = videos.length - toProbe.length;
     onProgress(done);
-    await pool(toProbe, this.options.concurrency ?? 4, async (video) => {
-      signal?.throwIfAborted();
-      let probed: Probed;
-      try {
-        this.probeCount++;
-        probed = { info: toMediaInfo(video.path, await this.options.prober.probe(video.path, signal)) };
-      } catch (error) {
-        if (signal?.aborted) throw error;
-        const message = error instanceof ProbeError
-          ? error.message
-          : `ffprobe failed on ${video.path}: ${(error as Error).message}`;
-        log.warn(message, { path: video.path });
-        probed = { error: message };
-      }
-      byPath.set(video.path, probed);
-      await db.insertInto("media_probes").values({
-        path: video.path,
-        size: video.size,
-        mtime_ms: video.mtimeMs,
-        probe: probed.info ? JSON.stringify(probed.info) : null,
-        error: probed.error ?? null,
-      }).onConflict((oc) =>
-        oc.column("path").doUpdateSet((eb) => ({
-          size: eb.ref("excluded.size"),
-          mtime_ms: eb.ref("excluded.mtime_ms"),
-          probe: eb.ref("excluded.probe"),
-          error: eb.ref("excluded.error"),
-          probed_at: new Date(),
-        }))
-      ).execute();
-      onProgress(++done);
-    });
+    // Cache rows are written in batches: one statement per probe would cost as much as the probe.
+    const pending: { video: FoundVideo; probed: Probed }[] = [];
+    const flush = async () => {
+      const rows = pending.splice(0);
+      if (rows.length) await saveProbes(db, rows);
+    };
+    try {
+      await pool(toProbe, this.options.concurrency ?? 4, async (video) => {
+        signal?.throwIfAborted();
+        let probed: Probed;
+        try {
+          this.probeCount++;
+          probed = { info: toMediaInfo(video.path, await this.options.prober.probe(video.path, signal)) };
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          const message = error instanceof ProbeError
+            ? error.message
+            : `ffprobe failed on ${video.path}: ${(error as Error).message}`;
+          log.warn(message, { path: video.path });
+          probed = { error: message };
+        }
+        byPath.set(video.path, probed);
+        pending.push({ video, probed });
+        if (pending.length >= 100) await flush();
+        onProgress(++done);
+      });
+    } finally {
+      await flush();
+    }
     return { byPath, ran: toProbe.length };
   }
+}
+
+async function saveProbes(db: Kysely<DB>, rows: { video: FoundVideo; probed: Probed }[]): Promise<void> {
+  await db.insertInto("media_probes").values(rows.map(({ video, probed }) => ({
+    path: video.path,
+    size: video.size,
+    mtime_ms: video.mtimeMs,
+    probe: probed.info ? JSON.stringify(probed.info) : null,
+    error: probed.error ?? null,
+  }))).onConflict((oc) =>
+    oc.column("path").doUpdateSet((eb) => ({
+      size: eb.ref("excluded.size"),
+      mtime_ms: eb.ref("excluded.mtime_ms"),
+      probe: eb.ref("excluded.probe"),
+      error: eb.ref("excluded.error"),
+      probed_at: new Date(),
+    }))
+  ).execute();
 }
 
 async function upsertEpisode(
@@ -369,6 +384,7 @@ async function upsertEpisode(
   video: FoundVideo,
   probe: Probed,
   tracks: TrackRow[],
+  isNew: boolean,
 ): Promise<void> {
   const parsed = parseVideoPath(video.relPath);
   const info = probe.info;
@@ -398,14 +414,22 @@ async function upsertEpisode(
   const { id } = await trx.insertInto("episodes").values(values)
     .onConflict((oc) => oc.column("path").doUpdateSet({ ...values, updated_at: new Date() }))
     .returning("id").executeTakeFirstOrThrow();
-  await replaceTracks(trx, id, tracks);
+  // the row already carries the languages; a new episode has no tracks to remove
+  await replaceTracks(trx, id, tracks, { removeOld: !isNew, touchEpisode: false });
 }
 
-async function replaceTracks(trx: Transaction<DB>, episodeId: number, tracks: TrackRow[]): Promise<void> {
-  const keys = tracks.map((t) => t.key);
-  let remove = trx.deleteFrom("subtitle_tracks").where("episode_id", "=", episodeId);
-  if (keys.length) remove = remove.where("key", "not in", keys);
-  await remove.execute();
+async function replaceTracks(
+  trx: Transaction<DB>,
+  episodeId: number,
+  tracks: TrackRow[],
+  options = { removeOld: true, touchEpisode: true },
+): Promise<void> {
+  if (options.removeOld) {
+    const keys = tracks.map((t) => t.key);
+    let remove = trx.deleteFrom("subtitle_tracks").where("episode_id", "=", episodeId);
+    if (keys.length) remove = remove.where("key", "not in", keys);
+    await remove.execute();
+  }
   if (tracks.length) {
     await trx.insertInto("subtitle_tracks").values(tracks.map((t) => ({ ...t, episode_id: episodeId })))
       .onConflict((oc) =>
@@ -423,6 +447,8 @@ async function replaceTracks(trx: Transaction<DB>, episodeId: number, tracks: Tr
         }))
       ).execute();
   }
-  await trx.updateTable("episodes").set({ subtitle_languages: languagesOf(tracks), updated_at: new Date() })
-    .where("id", "=", episodeId).execute();
+  if (options.touchEpisode) {
+    await trx.updateTable("episodes").set({ subtitle_languages: languagesOf(tracks), updated_at: new Date() })
+      .where("id", "=", episodeId).execute();
+  }
 }
