@@ -67,6 +67,13 @@ function readEnv(name: string): string | undefined {
   }
 }
 
+/** The message of an error's innermost cause: tRPC wraps the useful one in "Initialization error". */
+function innermostMessage(error: Error): string {
+  let inner: unknown = error;
+  while (inner instanceof Error && inner.cause instanceof Error) inner = inner.cause;
+  return (inner as Error).message;
+}
+
 function defaultDataDir(): string {
   return resolveDataDir({
     LINGOREEL_DATA_DIR: readEnv("LINGOREEL_DATA_DIR"),
@@ -138,6 +145,10 @@ export function createClient(options: ConnectOptions = {}): LingoreelClient {
     retryDelayMs: (attempt) => {
       const delay = Math.min(maxDelay, 500 * 2 ** attempt);
       nextRetry = { at: Date.now() + delay, attempt: attempt + 1 };
+      // The client reports a failure before it asks for the delay: give that report its retry time.
+      if (state.kind === "reconnecting") {
+        setState({ ...state, retryAt: nextRetry.at, attempt: nextRetry.attempt });
+      }
       return delay;
     },
     keepAlive: { enabled: true, intervalMs: 5_000, pongTimeoutMs: 3_000 },
@@ -153,7 +164,7 @@ export function createClient(options: ConnectOptions = {}): LingoreelClient {
         if (!everConnected && !connection.error) {
           setState({ kind: "connecting" });
         } else {
-          const reason = connection.error?.message ?? "connection lost";
+          const reason = connection.error ? innermostMessage(connection.error) : "connection lost";
           setState({ kind: "reconnecting", reason, retryAt: nextRetry.at, attempt: nextRetry.attempt });
         }
       }

@@ -1,0 +1,15 @@
+/**
+ * The screens of the TUI, in tab order. A new screen is one component in `screens/` plus one
+ * entry here: `App` derives the tab bar, the number keys, Tab/Shift-Tab switching and the help
+ * from this list.
+ * @module
+ */
+import { Dashboard } from "./Dashboard.tsx";
+import type { ScreenDefinition } from "./screen.ts";
+
+export type { ScreenDefinition, ScreenProps } from "./screen.ts";
+
+/** Every screen, in the order of their number keys. */
+export const SCREENS: readonly ScreenDefinition[] = [
+  { key: "1", id: "dashboard", title: "Dashboard", component: Dashboard },
+];
