@@ -2,7 +2,11 @@ import { assertEquals, assertInstanceOf } from "@std/assert";
 import { delay } from "@std/async/delay";
 import { type Kysely, sql } from "kysely";
 import { type DB, migrateToLatest, openDatabase } from "../daemon/db/mod.ts";
+import { migrations } from "../migrations/mod.ts";
 import { createTestSchema, memoryLogger } from "./helpers/services.ts";
+
+const ALL = Object.keys(migrations);
+const TABLES = ["episodes", "media_probes", "settings", "settings_audit", "subtitle_tracks"];
 
 async function tableNames(db: Kysely<DB>): Promise<string[]> {
   const tables = await db.introspection.getTables();
@@ -24,9 +28,9 @@ Deno.test("migrations apply from empty on real PostgreSQL, once", async () => {
   const log = memoryLogger();
   await using database = await openDatabase({ databaseUrl: schema.url, dataDir: "/nonexistent", log });
   assertEquals(database.kind, "postgres");
-  assertEquals(await migrateToLatest(database.db, log), ["0001_init"]);
+  assertEquals(await migrateToLatest(database.db, log), ALL);
   assertEquals(await migrateToLatest(database.db, log), []);
-  assertEquals(await tableNames(database.db), ["settings", "settings_audit"]);
+  assertEquals(await tableNames(database.db), TABLES);
   await assertTypes(database.db);
 });
 
@@ -37,8 +41,8 @@ Deno.test("migrations apply from empty on embedded PGlite, and the data survives
     {
       await using database = await openDatabase({ dataDir: dir, log });
       assertEquals(database.kind, "pglite");
-      assertEquals(await migrateToLatest(database.db, log), ["0001_init"]);
-      assertEquals(await tableNames(database.db), ["settings", "settings_audit"]);
+      assertEquals(await migrateToLatest(database.db, log), ALL);
+      assertEquals(await tableNames(database.db), TABLES);
       await assertTypes(database.db);
       await database.db.insertInto("settings")
         .values({ key: "k", value: JSON.stringify({ a: 1 }), updated_by: "test" }).execute();
