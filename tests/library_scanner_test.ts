@@ -171,8 +171,24 @@ Deno.test("library procedures: roots, scan, search and filters, cursor pages, de
     await makeLibrary(root, outside);
     await using t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root });
     const api = t.caller();
+    const controller = new AbortController();
+    const events = t.daemon.services.events.subscribe({
+      types: ["library.progress", "library.changed"],
+      signal: controller.signal,
+    });
+    const seen: string[] = [];
+    const collecting = (async () => {
+      for await (const { event } of events) {
+        seen.push(event.type === "library.progress" ? event.data.phase : event.type);
+        if (event.type === "library.changed") break;
+      }
+    })();
     const scan = await api.library.scan();
     assertEquals(scan.added, 7);
+    await collecting;
+    controller.abort();
+    assertEquals(seen.includes("probing") && seen.includes("done"), true, seen.join(" "));
+    assertEquals(seen.at(-1), "library.changed");
     const [rootInfo] = await api.library.roots();
     assertEquals([rootInfo.path, rootInfo.exists, rootInfo.readable, rootInfo.episodes], [
       root,
