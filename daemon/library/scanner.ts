@@ -3,10 +3,11 @@
  * cached by path, size and mtime), match subtitles, and store episodes and tracks. Scans run one
  * at a time; the media roots are only ever read.
  */
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { dirname, resolve, SEPARATOR } from "@std/path";
 import type { ScanResult } from "../../shared/schemas.ts";
 import type { DB } from "../db/mod.ts";
+import type { SubtitleTracksTable } from "../db/schema.ts";
 import type { Logger } from "../log.ts";
 import { type MediaInfo, ProbeError, type Prober, toMediaInfo, unsupportedReason } from "./ffprobe.ts";
 import { normaliseLanguage } from "./languages.ts";
@@ -33,18 +34,11 @@ export interface ScanProgress {
   total: number;
 }
 
-interface TrackRow {
-  key: string;
-  source: "sidecar" | "embedded";
-  path: string | null;
-  stream_index: number | null;
-  language: string | null;
-  title: string | null;
-  forced: boolean;
-  sdh: boolean;
-  format: string;
-  supported: boolean;
-  unsupported_reason: string | null;
+/** A subtitle track of a video as the scanner builds it. */
+type TrackRow = Omit<Selectable<SubtitleTracksTable>, "id" | "episode_id">;
+
+function emptyResult(): ScanResult {
+  return { added: 0, updated: 0, removed: 0, unchanged: 0, failed: 0, probes: 0, durationMs: 0 };
 }
 
 interface Probed {
@@ -154,15 +148,7 @@ export class LibraryScanner {
 
   async #scan(roots: readonly string[], signal?: AbortSignal): Promise<ScanResult> {
     const started = performance.now();
-    const totals: ScanResult = {
-      added: 0,
-      updated: 0,
-      removed: 0,
-      unchanged: 0,
-      failed: 0,
-      probes: 0,
-      durationMs: 0,
-    };
+    const totals = emptyResult();
     for (const root of roots) {
       const result = await this.#scanRoot(root, signal);
       for (const key of ["added", "updated", "removed", "unchanged", "failed", "probes"] as const) {
@@ -189,15 +175,7 @@ export class LibraryScanner {
 
   async #scanRoot(root: string, signal?: AbortSignal): Promise<ScanResult> {
     const { db, log } = this.options;
-    const result: ScanResult = {
-      added: 0,
-      updated: 0,
-      removed: 0,
-      unchanged: 0,
-      failed: 0,
-      probes: 0,
-      durationMs: 0,
-    };
+    const result = emptyResult();
     try {
       await Deno.stat(root);
     } catch {
