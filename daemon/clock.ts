@@ -59,3 +59,10 @@ export function nextPacificMidnight(epochMs: number): number {
   const offsetMinutes = new Date(candidate).getUTCMinutes();
   return candidate - offsetMinutes * 60_000;
 }
+
+/** The first instant of the Pacific day that contains `epochMs`. */
+export function pacificDayStart(epochMs: number): number {
+  let start = nextPacificMidnight(epochMs - 26 * 3_600_000);
+  while (nextPacificMidnight(start) <= epochMs) start = nextPacificMidnight(start);
+  return start;
+}

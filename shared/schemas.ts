@@ -101,12 +101,27 @@ export const libraryProgressEventSchema = z.object({
   }),
 });
 
+/** Published when an episode's expressions change (an analysis, a review). */
+export const expressionsChangedEventSchema = z.object({
+  type: z.literal("expressions.changed"),
+  ...eventBase,
+  data: z.object({
+    episodeIds: z.array(z.number().int()),
+    /** The analysis run that produced them, when it was one. */
+    runId: z.number().int().nullable(),
+    /** `analysis`, or the review decision. */
+    cause: z.enum(["analysis", "approve", "reject", "edit"]),
+    count: z.number().int(),
+  }),
+});
+
 /** Every event kind `events.subscribe` delivers. */
 export const appEventSchema = z.discriminatedUnion("type", [
   logEventSchema,
   healthEventSchema,
   libraryChangedEventSchema,
   libraryProgressEventSchema,
+  expressionsChangedEventSchema,
 ]);
 /** See {@link appEventSchema}. */
 export type AppEvent = z.infer<typeof appEventSchema>;
@@ -118,6 +133,7 @@ export const EVENT_TYPES = [
   "health",
   "library.changed",
   "library.progress",
+  "expressions.changed",
 ] as const satisfies readonly AppEventType[];
 
 /** Input of `events.subscribe`. `lastEventId` is filled in by the client when it reconnects. */

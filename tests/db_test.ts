@@ -6,7 +6,18 @@ import { migrations } from "../migrations/mod.ts";
 import { createTestSchema, memoryLogger } from "./helpers/services.ts";
 
 const ALL = Object.keys(migrations);
-const TABLES = ["episodes", "media_probes", "settings", "settings_audit", "subtitle_tracks"];
+const TABLES = [
+  "analysis_runs",
+  "episodes",
+  "expression_edits",
+  "expression_groups",
+  "expressions",
+  "llm_calls",
+  "media_probes",
+  "settings",
+  "settings_audit",
+  "subtitle_tracks",
+];
 
 async function tableNames(db: Kysely<DB>): Promise<string[]> {
   const tables = await db.introspection.getTables();

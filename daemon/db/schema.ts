@@ -73,6 +73,101 @@ export interface SubtitleTracksTable {
   unsupported_reason: string | null;
 }
 
+/** Every LLM call: the reply cache and the record of tokens and cost. */
+export interface LlmCallsTable {
+  id: Generated<number>;
+  cache_key: string;
+  model: string;
+  prompt_version: string;
+  status: "ok" | "error";
+  reply_text: string | null;
+  finish_reason: string | null;
+  error_kind: string | null;
+  error_message: string | null;
+  prompt_tokens: number;
+  output_tokens: number;
+  /** numeric: read as a string, written as a number. */
+  cost_usd: ColumnType<string, number, number>;
+  latency_ms: number;
+  attempts: number;
+  sample: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** One analysis of one episode. */
+export interface AnalysisRunsTable {
+  id: Generated<number>;
+  episode_id: number;
+  options: ColumnType<unknown, string, string>;
+  model: string;
+  prompt_version: string;
+  status: "running" | "completed" | "partial" | "failed";
+  chunks: ColumnType<number, number | undefined, number>;
+  failed_chunks: ColumnType<unknown, string | undefined, string>;
+  calls: ColumnType<number, number | undefined, number>;
+  cached_chunks: ColumnType<number, number | undefined, number>;
+  prompt_tokens: ColumnType<number, number | undefined, number>;
+  output_tokens: ColumnType<number, number | undefined, number>;
+  cost_usd: ColumnType<string, number | undefined, number>;
+  kept: ColumnType<number, number | undefined, number>;
+  dropped: ColumnType<number, number | undefined, number>;
+  groups: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** Expressions that share a scene. */
+export interface ExpressionGroupsTable {
+  id: Generated<number>;
+  episode_id: number;
+  run_id: number;
+  context_start_ms: number;
+  context_end_ms: number;
+  render_mode: "combined" | "separate";
+}
+
+/** An expression found by analysis, with its review state and provenance. */
+export interface ExpressionsTable {
+  id: Generated<number>;
+  episode_id: number;
+  run_id: number;
+  group_id: number | null;
+  status: "pending" | "approved" | "rejected" | "dropped";
+  drop_reason: string | null;
+  text: string;
+  normalized: string;
+  line: string;
+  cue_index: number;
+  start_ms: number;
+  end_ms: number;
+  context_start_ms: number;
+  context_end_ms: number;
+  context_lines: ColumnType<unknown, string, string>;
+  details: ColumnType<unknown, string, string>;
+  difficulty: number;
+  usefulness: number;
+  score: number;
+  chunk_index: number;
+  llm_call_id: number | null;
+  model: string;
+  prompt_version: string;
+  sample: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Every review decision and edit of an expression. */
+export interface ExpressionEditsTable {
+  id: Generated<number>;
+  expression_id: number;
+  decision: string | null;
+  before: ColumnType<unknown, string, never>;
+  after: ColumnType<unknown, string, never>;
+  changed_by: string;
+  changed_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   settings: SettingsTable;
@@ -80,4 +175,9 @@ export interface DB {
   media_probes: MediaProbesTable;
   episodes: EpisodesTable;
   subtitle_tracks: SubtitleTracksTable;
+  llm_calls: LlmCallsTable;
+  analysis_runs: AnalysisRunsTable;
+  expression_groups: ExpressionGroupsTable;
+  expressions: ExpressionsTable;
+  expression_edits: ExpressionEditsTable;
 }

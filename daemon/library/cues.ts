@@ -18,10 +18,10 @@ export class TrackNotFoundError extends Error {
 }
 
 /**
- * Picks the track to read: the one asked for, else the first usable one preferring English,
- * full (not forced) subtitles, and sidecar files.
+ * Picks the track to read: the one asked for, else the first usable one in `language` (if
+ * given), preferring full (not forced) subtitles, English, and sidecar files.
  */
-async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number) {
+async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number, language?: string) {
   const episode = await db.selectFrom("episodes").select(["id", "path", "size", "mtime_ms"])
     .where("id", "=", episodeId).executeTakeFirst();
   if (!episode) throw new EpisodeNotFoundError(episodeId);
@@ -41,12 +41,19 @@ async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number) 
     }
     return { episode, track };
   }
-  const usable = tracks.filter((t) => t.supported).sort((a, b) =>
+  const usable = tracks.filter((t) => t.supported && (!language || t.language === language)).sort((a, b) =>
     Number(a.forced) - Number(b.forced) ||
     Number(b.language === "en") - Number(a.language === "en") ||
     Number(a.source === "embedded") - Number(b.source === "embedded") ||
     a.id - b.id
   );
+  if (!usable.length && language && tracks.some((t) => t.supported)) {
+    throw new TrackNotFoundError(
+      `Episode ${episodeId} has no ${language} subtitles (it has ${
+        [...new Set(tracks.filter((t) => t.supported).map((t) => t.language ?? "unknown"))].join(", ")
+      }): add a ${language} subtitle file next to ${episode.path} or choose another source language.`,
+    );
+  }
   if (!usable.length) {
     throw new TrackNotFoundError(
       `Episode ${episodeId} has no text subtitles: put an .srt next to ${episode.path} (e.g. ${
@@ -63,6 +70,8 @@ export async function loadCues(
   options: {
     episodeId: number;
     trackId?: number;
+    /** Prefer (require) a track in this language when no track is named. */
+    language?: string;
     fromMs?: number;
     toMs?: number;
     ffmpeg: () => Promise<string>;
@@ -70,7 +79,7 @@ export async function loadCues(
     signal?: AbortSignal;
   },
 ): Promise<Cue[]> {
-  const { episode, track } = await chooseTrack(db, options.episodeId, options.trackId);
+  const { episode, track } = await chooseTrack(db, options.episodeId, options.trackId, options.language);
   const path = track.source === "sidecar" ? track.path! : await extractEmbeddedSubtitle({
     ffmpeg: await options.ffmpeg(),
     videoPath: episode.path,

@@ -3,7 +3,7 @@
  * while the video is unchanged.
  */
 import { join } from "@std/path";
-import { encodeHex } from "./_hex.ts";
+import { encodeHex } from "@std/encoding/hex";
 
 /** ffmpeg could not extract a subtitle stream. */
 export class SubtitleExtractError extends Error {
@@ -32,7 +32,7 @@ export async function extractEmbeddedSubtitle(options: {
     ),
   );
   const dir = join(options.cacheDir, "subtitles");
-  const out = join(dir, `${encodeHex(new Uint8Array(digest)).slice(0, 32)}.${format}`);
+  const out = join(dir, `${(encodeHex(new Uint8Array(digest)) as string).slice(0, 32)}.${format}`);
   try {
     await Deno.stat(out);
     return out;

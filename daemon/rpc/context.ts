@@ -4,7 +4,9 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/mod.ts";
 import type { EventBus } from "../events/mod.ts";
 import type { HealthMonitor } from "../health/mod.ts";
+import type { Analyzer } from "../analysis/mod.ts";
 import type { LibraryScanner } from "../library/mod.ts";
+import type { SettingsStore } from "../settings/mod.ts";
 import type { Logger } from "../log.ts";
 
 /** Everything procedures need, built once by the composition root. */
@@ -21,6 +23,8 @@ export interface Services {
     /** The ffmpeg binary (resolved per contract.md when asked). */
     ffmpeg: () => Promise<string>;
   };
+  analysis: Analyzer;
+  settings: SettingsStore;
   version: string;
   /** `host:pid`, the `source` of events this daemon publishes. */
   instanceId: string;

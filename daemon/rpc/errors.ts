@@ -15,6 +15,9 @@ const CODES: Record<string, Code> = {
   SubtitleExtractError: "UNPROCESSABLE_CONTENT",
   ProbeError: "UNPROCESSABLE_CONTENT",
   FfmpegMissingError: "PRECONDITION_FAILED",
+  ExpressionNotFoundError: "NOT_FOUND",
+  LlmError: "PRECONDITION_FAILED",
+  BudgetExceededError: "CONFLICT",
 };
 
 /** The TRPCError for a domain error, or undefined for anything else (an internal error). */

@@ -1,6 +1,9 @@
+import { analysisRouter } from "./analysis_router.ts";
 import { eventsRouter } from "./events_router.ts";
+import { expressionsRouter } from "./expressions_router.ts";
 import { healthRouter } from "./health_router.ts";
 import { libraryRouter } from "./library_router.ts";
+import { settingsRouter } from "./settings_router.ts";
 import { router } from "./trpc.ts";
 
 /** The daemon's API; its type is what clients import from `shared/router.ts`. */
@@ -8,6 +11,9 @@ export const appRouter = router({
   health: healthRouter,
   events: eventsRouter,
   library: libraryRouter,
+  analysis: analysisRouter,
+  expressions: expressionsRouter,
+  settings: settingsRouter,
 });
 
 /** The type of {@link appRouter}. */
