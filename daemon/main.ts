@@ -29,7 +29,12 @@ import {
   writeDaemonFile,
 } from "./instance/mod.ts";
 import { Lifecycle, Stage } from "./lifecycle.ts";
-import { FfprobeRunner, LibraryScanner, type ScanProgress, watchRoots } from "./library/mod.ts";
+import { FfprobeRunner, LibraryScanner, loadCues, type ScanProgress, watchRoots } from "./library/mod.ts";
+import { Analyzer } from "./analysis/mod.ts";
+import { GeminiClient } from "./analysis/gemini_client.ts";
+import { LlmPool } from "./analysis/llm_pool.ts";
+import { systemClock } from "./clock.ts";
+import { SettingsStore } from "./settings/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { QueueHub } from "./queue/mod.ts";
 import {
@@ -164,6 +169,40 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       );
     }
 
+    const settings = new SettingsStore(database.db);
+    const limits = await settings.get("analysis.pool");
+    const llmLog = log.child({ component: "llm" });
+    const pool = new LlmPool({
+      client: new GeminiClient({ apiKey: config.gemini.apiKey, baseUrl: config.gemini.baseUrl }),
+      log: llmLog,
+      concurrency: limits.concurrency,
+      rpm: limits.rpm,
+      tpm: limits.tpm,
+      clock: systemClock,
+      onState(state) {
+        const until = state.until ? ` until ${new Date(state.until).toISOString()}` : "";
+        if (state.kind === "running") llmLog.info("LLM calls resumed");
+        else llmLog.warn(`LLM calls ${state.kind}${until}: ${state.reason ?? ""}`);
+      },
+    });
+    const cacheDir = join(config.dataDir, "cache");
+    const ffmpeg = async () => (await locate()).ffmpeg;
+    const analysis = new Analyzer({
+      db: database.db,
+      llm: pool,
+      settings,
+      clock: systemClock,
+      log: log.child({ component: "analysis" }),
+      model: config.gemini.model,
+      hasKey: Boolean(config.gemini.apiKey),
+      cues: (episodeId, language) => loadCues(database.db, { episodeId, language, ffmpeg, cacheDir }),
+      onChanged(change) {
+        events.publish({ type: "expressions.changed", data: { ...change, cause: "analysis" } }).catch(
+          () => {},
+        );
+      },
+    });
+
     const queues = new QueueHub({ connection, role: config.role, log });
     lifecycle.onShutdown(Stage.workers, "close workers", () => queues.closeWorkers());
     lifecycle.onShutdown(Stage.queues, "close queues", () => queues.closeQueues());
@@ -174,11 +213,9 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       database,
       events,
       health,
-      library: {
-        scanner,
-        cacheDir: join(config.dataDir, "cache"),
-        ffmpeg: async () => (await locate()).ffmpeg,
-      },
+      library: { scanner, cacheDir, ffmpeg },
+      analysis,
+      settings,
       version: VERSION,
       instanceId,
     };

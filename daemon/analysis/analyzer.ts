@@ -35,6 +35,7 @@ import {
   saveRunExpressions,
   spentSince,
 } from "./repository.ts";
+import { sampleReply } from "./sample_seed.ts";
 import { selectExpressions } from "./select.ts";
 import { type DroppedExpression, validateExpression, type ValidExpression } from "./validate.ts";
 import { normaliseText } from "./_normalise.ts";
@@ -64,6 +65,8 @@ interface PlannedChunk {
   prompt: string;
   key: string;
   promptTokens: number;
+  /** The hand-written reply of a sample episode's chunk, if this is one. */
+  sample?: string;
 }
 
 interface Plan {
@@ -75,6 +78,10 @@ interface Plan {
 
 /** Runs analyses and estimates them. */
 export class Analyzer {
+  get #promptVersion(): string {
+    return this.deps.promptVersion ?? PROMPT_VERSION;
+  }
+
   constructor(
     private readonly deps: {
       db: Kysely<DB>;
@@ -83,6 +90,8 @@ export class Analyzer {
       clock: Clock;
       log: Logger;
       model: string;
+      /** The prompt's version (default {@link PROMPT_VERSION}); part of the cache key. */
+      promptVersion?: string;
       /** Whether an API key is configured: without one only cached replies can be used. */
       hasKey: boolean;
       /** The cues of an episode in a language (the library's loadCues). */
@@ -92,26 +101,36 @@ export class Analyzer {
   ) {}
 
   async #plan(episodeId: number, options: AnalysisOptions): Promise<Plan> {
-    const episode = await this.deps.db.selectFrom("episodes").select(["id", "show"]).where(
+    const episode = await this.deps.db.selectFrom("episodes").select([
       "id",
-      "=",
-      episodeId,
-    )
-      .executeTakeFirst();
+      "show",
+      "path",
+      "season",
+      "episode",
+    ])
+      .where("id", "=", episodeId).executeTakeFirst();
     if (!episode) throw new EpisodeNotFoundError(episodeId);
     const cues = await this.deps.cues(episodeId, options.sourceLanguage);
     const system = systemPrompt(options);
+    const sample = await sampleReply(episode);
     const chunks = await Promise.all(
       chunkCues(cues, options.chunking).map(async (chunk) => {
         const prompt = chunkPrompt(chunk, options, { name: episode.show });
         const key = await cacheKey({
           model: this.deps.model,
-          promptVersion: PROMPT_VERSION,
+          promptVersion: this.#promptVersion,
           system,
           prompt,
           schema: REPLY_JSON_SCHEMA,
         });
-        return { chunk, system, prompt, key, promptTokens: estimateTokens(system) + estimateTokens(prompt) };
+        return {
+          chunk,
+          system,
+          prompt,
+          key,
+          promptTokens: estimateTokens(system) + estimateTokens(prompt),
+          sample: sample?.(chunk.cues[0].index, chunk.cues[chunk.cues.length - 1].index),
+        };
       }),
     );
     return { episodeId, show: episode.show, cues, chunks };
@@ -129,7 +148,8 @@ export class Analyzer {
     for (const episodeId of episodeIds) {
       const plan = await this.#plan(episodeId, options);
       const cached = await cachedKeys(this.deps.db, plan.chunks.map((c) => c.key));
-      const uncached = plan.chunks.filter((c) => !cached.has(c.key));
+      // sample chunks are answered from their hand-written reply: no call, no cost
+      const uncached = plan.chunks.filter((c) => !cached.has(c.key) && c.sample === undefined);
       const promptTokens = uncached.reduce((n, c) => n + c.promptTokens, 0);
       const outputTokens = uncached.length * outputPerCall;
       episodes.push({
@@ -193,7 +213,7 @@ export class Analyzer {
       episode_id: episodeId,
       options: JSON.stringify(options),
       model: this.deps.model,
-      prompt_version: PROMPT_VERSION,
+      prompt_version: this.#promptVersion,
       status: "running",
       chunks: plan.chunks.length,
     }).returning("id").executeTakeFirstOrThrow();
@@ -291,7 +311,7 @@ export class Analyzer {
           id: runId,
           episodeId,
           model: this.deps.model,
-          promptVersion: PROMPT_VERSION,
+          promptVersion: this.#promptVersion,
           renderMode: options.renderMode,
         },
         groups.map((g) => ({ contextStartMs: g.contextStartMs, contextEndMs: g.contextEndMs })),
@@ -339,7 +359,23 @@ export class Analyzer {
       return { ok: true, text: cached.text, callId: cached.id, sample: cached.sample };
     }
     const started = this.deps.clock.now();
-    const common = { key: planned.key, model: this.deps.model, promptVersion: PROMPT_VERSION };
+    const common = { key: planned.key, model: this.deps.model, promptVersion: this.#promptVersion };
+    if (planned.sample !== undefined) {
+      usage.cached++;
+      const callId = await recordCall(this.deps.db, {
+        ...common,
+        status: "ok",
+        text: planned.sample,
+        finishReason: "STOP",
+        promptTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        latencyMs: 0,
+        attempts: 0,
+        sample: true,
+      });
+      return { ok: true, text: planned.sample, callId, sample: true };
+    }
     const outputEstimate = expectedOutputTokens(
       options.expressionsPerChunk.max,
       options.targetLanguages.length,

@@ -12,6 +12,8 @@
 // deno-lint-ignore-file no-console -- a command-line entry point
 import { join } from "@std/path";
 import { loadConfig } from "../../daemon/config.ts";
+import { SAMPLE_FILE } from "../../daemon/analysis/sample_seed.ts";
+import { SAMPLE_ANALYSES } from "./analyses.ts";
 import { EPISODES, type Line, type SampleEpisode, SHOW } from "./dialogue.ts";
 
 const FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
@@ -267,7 +269,16 @@ if (import.meta.main) {
       });
       console.log(`made     ${video} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
-    console.log(`Sample library in ${out}. Scan it from the TUI (r) or with library.scan.`);
+    await Deno.writeTextFile(
+      join(out, SHOW, SAMPLE_FILE),
+      JSON.stringify(
+        { format: "lingoreel-sample-analyses", show: SHOW, episodes: SAMPLE_ANALYSES },
+        null,
+        2,
+      ) + "\n",
+    );
+    console.log(`Sample library in ${out}, with hand-written sample analyses (${SAMPLE_FILE}).`);
+    console.log("Scan it from the TUI (r) or with library.scan.");
   } finally {
     await Deno.remove(tmp, { recursive: true });
   }
