@@ -124,7 +124,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         redis: redisCheck(probe, redisDescription),
         ffmpeg: ffmpegCheck(locate),
         storage: storageCheck({ data: config.dataDir, output: config.outputDir }),
-        llm: llmCheck(config.gemini),
+        llm: llmCheck(config.gemini, () => pool.state),
         youtube: youtubeCheck(config.youtube.clientSecretFile),
       },
       onChange(report) {
@@ -171,19 +171,17 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
 
     const settings = new SettingsStore(database.db);
     const limits = await settings.get("analysis.pool");
-    const llmLog = log.child({ component: "llm" });
     const pool = new LlmPool({
-      client: new GeminiClient({ apiKey: config.gemini.apiKey, baseUrl: config.gemini.baseUrl }),
-      log: llmLog,
+      client: new GeminiClient({
+        apiKey: config.gemini.apiKey,
+        baseUrl: config.gemini.baseUrl,
+        timeoutMs: 120_000,
+      }),
+      log: log.child({ component: "llm" }), // the pool logs its own state changes
       concurrency: limits.concurrency,
       rpm: limits.rpm,
       tpm: limits.tpm,
       clock: systemClock,
-      onState(state) {
-        const until = state.until ? ` until ${new Date(state.until).toISOString()}` : "";
-        if (state.kind === "running") llmLog.info("LLM calls resumed");
-        else llmLog.warn(`LLM calls ${state.kind}${until}: ${state.reason ?? ""}`);
-      },
     });
     const cacheDir = join(config.dataDir, "cache");
     const ffmpeg = async () => (await locate()).ffmpeg;

@@ -237,8 +237,9 @@ Deno.test("aborting the signal stops the request and rejects with the signal's r
 
 Deno.test("timeoutMs bounds a request that never gets an answer: it is a network error", async () => {
   await using gemini = await startGeminiServer({ apiKey: KEY });
-  gemini.script({ kind: "hang" });
+  gemini.script({ kind: "ok" }, { kind: "hang" });
   const client = new GeminiClient({ apiKey: KEY, baseUrl: gemini.url, timeoutMs: 200 });
+  await client.generate(request()); // its timer is cleared (the sanitizer would see a leak)
   const error = await assertRejects(() => client.generate(request()), LlmError);
   assertEquals(error.kind, "network");
   assertStringIncludes(error.message, "did not answer within 200 ms");

@@ -130,6 +130,14 @@ Deno.test("llm and youtube say what to configure", async () => {
   const signal = new AbortController().signal;
   assertStringIncludes((await llmCheck({ model: "m" })(signal)).detail, "GEMINI_API_KEY");
   assertEquals((await llmCheck({ model: "m", apiKey: "k" })(signal)).status, "ok");
+  const paused = await llmCheck(
+    { model: "m", apiKey: "k" },
+    () => ({ kind: "paused", until: 0, reason: "PerDay" }),
+  )(
+    signal,
+  );
+  assertEquals(paused.status, "degraded");
+  assertStringIncludes(paused.detail, "daily quota");
   assertStringIncludes((await youtubeCheck(undefined)(signal)).detail, "YOUTUBE_CLIENT_SECRET_FILE");
   const dir = await Deno.makeTempDir();
   try {

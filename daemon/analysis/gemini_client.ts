@@ -88,7 +88,7 @@ export class GeminiClient implements LlmClient {
         apiKey: this.#apiKey,
         vertexai: false,
         apiVersion: API_VERSION,
-        httpOptions: { baseUrl: this.#baseUrl, timeout: options.timeoutMs },
+        httpOptions: { baseUrl: this.#baseUrl },
       });
     }
   }
@@ -101,6 +101,11 @@ export class GeminiClient implements LlmClient {
   async generate(request: LlmRequest): Promise<LlmReply> {
     if (!this.#ai) throw new LlmError("not_configured", NOT_CONFIGURED_MESSAGE);
     request.signal?.throwIfAborted();
+    // Our own timer rather than the SDK's `httpOptions.timeout`, which stays armed after a
+    // successful call and cannot be told apart from the caller's abort.
+    const timeout = this.#timeoutMs ? new AbortController() : undefined;
+    const timer = timeout ? setTimeout(() => timeout.abort(), this.#timeoutMs) : undefined;
+    const signals = [request.signal, timeout?.signal].filter((s): s is AbortSignal => s !== undefined);
     let response: GenerateContentResponse;
     try {
       response = await this.#ai.models.generateContent({
@@ -113,12 +118,24 @@ export class GeminiClient implements LlmClient {
           temperature: request.temperature,
           maxOutputTokens: request.maxOutputTokens,
           automaticContinuation: false,
-          abortSignal: request.signal,
+          abortSignal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
         },
       });
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason;
+      if (timeout?.signal.aborted) {
+        throw new LlmError(
+          "network",
+          `Gemini ${request.model} did not answer within ${this.#timeoutMs} ms`,
+          {},
+          {
+            cause: error,
+          },
+        );
+      }
       throw this.#classifyFailure(error, request.model);
+    } finally {
+      clearTimeout(timer);
     }
     return this.#toReply(response, request.model);
   }
@@ -186,8 +203,9 @@ export class GeminiClient implements LlmClient {
     const name = error instanceof Error ? error.name : "";
     const message = this.#redact(error instanceof Error ? error.message : String(error));
     if (name === "AbortError" || name === "TimeoutError") {
-      const what = this.#timeoutMs ? `did not answer within ${this.#timeoutMs} ms` : "request was cut off";
-      return new LlmError("network", `Gemini ${model} ${what}`, {}, { cause: error });
+      return new LlmError("network", `Gemini ${model}: the request was cut off (${clip(message)})`, {}, {
+        cause: error,
+      });
     }
     if (error instanceof SyntaxError) {
       return new LlmError(

@@ -148,10 +148,11 @@ export class LlmPool {
       signal?.throwIfAborted();
       const release = await this.#slots.acquire(signal);
       let failure: LlmError;
+      let callStarted: number;
       try {
         const admission = await this.#admit(tokens, signal);
         attempts++;
-        const callStarted = this.#clock.now();
+        callStarted = this.#clock.now();
         this.#inFlight++;
         try {
           const reply = await this.#client.generate(request);
@@ -176,21 +177,15 @@ export class LlmPool {
           this.#inFlight--;
         }
         if (failure.kind !== "daily_quota") budgetUsed++;
-        this.#recordFailure(failure, admission.trial, budgetUsed >= this.#maxAttempts);
+        this.#recordFailure(failure, admission.trial, budgetUsed >= this.#maxAttempts, callStarted);
       } finally {
         release();
       }
       if (failure.kind === "daily_quota") continue; // the gate now waits for the reset
       if (!failure.retryable) throw failure;
       if (budgetUsed >= this.#maxAttempts) {
-        throw new LlmError(
-          failure.kind,
-          `${failure.message} (gave up after ${attempts} attempts)`,
-          failure.details,
-          {
-            cause: failure,
-          },
-        );
+        const message = `${failure.message} (gave up after ${attempts} attempts)`;
+        throw new LlmError(failure.kind, message, failure.details, { cause: failure });
       }
       const delay = this.#backoff(failure, budgetUsed);
       this.#log.debug("LLM call failed, retrying", {
@@ -272,7 +267,6 @@ export class LlmPool {
     const asked = failure.details.retryAfterMs;
     if (asked === undefined) return jittered;
     // Google's delay is a floor; the jitter on top keeps the retries of a burst apart.
-    this.#holdUntil = Math.max(this.#holdUntil, this.#clock.now() + asked);
     return asked + this.#random() * Math.min(cap, this.#baseBackoffMs);
   }
 
@@ -285,11 +279,16 @@ export class LlmPool {
     }
   }
 
-  #recordFailure(failure: LlmError, trial: boolean, exhausted: boolean): void {
+  #recordFailure(failure: LlmError, trial: boolean, exhausted: boolean, callStarted: number): void {
     if (failure.kind === "daily_quota") {
       if (trial) this.#trialInFlight = false;
-      this.#pauseUntilMidnight(failure);
+      this.#pauseUntilMidnight(failure, callStarted);
       return;
+    }
+    const asked = failure.details.retryAfterMs;
+    if (failure.kind === "rate_limited" && asked !== undefined) {
+      // the limit is the project's: no call of this pool should start before Google's delay
+      this.#holdUntil = Math.max(this.#holdUntil, this.#clock.now() + asked);
     }
     const counts = failure.kind === "server" || failure.kind === "network" ||
       (failure.kind === "rate_limited" && exhausted);
@@ -314,8 +313,11 @@ export class LlmPool {
     }
   }
 
-  #pauseUntilMidnight(failure: LlmError): void {
-    const until = nextPacificMidnight(this.#clock.now());
+  #pauseUntilMidnight(failure: LlmError, callStarted: number): void {
+    // From the call's start: an answer for yesterday's quota that arrives after midnight must
+    // not pause the pool for another whole day.
+    const until = nextPacificMidnight(callStarted);
+    if (until <= this.#clock.now()) return;
     if (this.#state.kind === "paused" && this.#state.until === until) return;
     this.#setState({ kind: "paused", until, reason: failure.message });
   }

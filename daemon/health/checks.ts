@@ -99,16 +99,34 @@ export function storageCheck(dirs: { data: string; output: string }): HealthChec
   };
 }
 
-/** The Gemini key is configured (no request is made: it would spend quota). */
-export function llmCheck(gemini: { apiKey?: string; model: string }): HealthCheck {
-  return () =>
-    Promise.resolve(
-      gemini.apiKey ? { status: "ok", detail: `${gemini.model}, API key set` } : {
+/**
+ * The Gemini key is configured (no request is made: it would spend quota), and the LLM pool is
+ * not paused for the day or failing fast.
+ */
+export function llmCheck(
+  gemini: { apiKey?: string; model: string },
+  poolState: () => { kind: string; until?: number; reason?: string } = () => ({ kind: "running" }),
+): HealthCheck {
+  return () => {
+    if (!gemini.apiKey) {
+      return Promise.resolve({
         status: "degraded",
         detail:
           "GEMINI_API_KEY is not set: analysis can only use cached replies. Set it in the environment or .env.",
-      },
-    );
+      });
+    }
+    const state = poolState();
+    if (state.kind === "paused" || state.kind === "open") {
+      const until = state.until ? ` until ${new Date(state.until).toISOString()}` : "";
+      return Promise.resolve({
+        status: "degraded",
+        detail: `${gemini.model}: calls ${
+          state.kind === "paused" ? "paused (daily quota spent)" : "failing fast"
+        }${until}${state.reason ? `: ${state.reason}` : ""}`,
+      });
+    }
+    return Promise.resolve({ status: "ok", detail: `${gemini.model}, API key set` });
+  };
 }
 
 /** The YouTube OAuth client secret is configured and looks like a Google client JSON. */
