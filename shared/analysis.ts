@@ -148,26 +148,20 @@ export const expressionSchema = z.object({
 /** See {@link expressionSchema}. */
 export type Expression = z.infer<typeof expressionSchema>;
 
+const estimateFields = {
+  chunks: z.number().int(),
+  /** LLM calls needed: chunks without a cached (or sample) reply. */
+  calls: z.number().int(),
+  cachedChunks: z.number().int(),
+  promptTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+};
+
 /** What a run would cost before it starts (`analysis.estimate`). */
 export const analysisEstimateSchema = z.object({
-  episodes: z.array(z.object({
-    episodeId: z.number().int(),
-    chunks: z.number().int(),
-    /** LLM calls needed: chunks without a cached reply. */
-    calls: z.number().int(),
-    cachedChunks: z.number().int(),
-    promptTokens: z.number().int(),
-    outputTokens: z.number().int(),
-    costUsd: z.number(),
-  })),
-  totals: z.object({
-    chunks: z.number().int(),
-    calls: z.number().int(),
-    cachedChunks: z.number().int(),
-    promptTokens: z.number().int(),
-    outputTokens: z.number().int(),
-    costUsd: z.number(),
-  }),
+  episodes: z.array(z.object({ episodeId: z.number().int(), ...estimateFields })),
+  totals: z.object(estimateFields),
   model: z.string(),
   budget: z.object({
     dailyLimitUsd: z.number(),

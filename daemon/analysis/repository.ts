@@ -273,18 +273,7 @@ export async function saveRunExpressions(
 ): Promise<void> {
   await trx.deleteFrom("expressions").where("episode_id", "=", run.episodeId)
     .where("status", "in", ["pending", "dropped"]).execute();
-  await trx.deleteFrom("expression_groups").where("episode_id", "=", run.episodeId)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("expressions").select("id").whereRef(
-            "expressions.group_id",
-            "=",
-            "expression_groups.id",
-          ),
-        ),
-      )
-    ).execute();
+  await deleteEmptyGroups(trx, "episode_id", run.episodeId);
   const reviewed = await trx.selectFrom("expressions").select(["normalized", "cue_index"])
     .where("episode_id", "=", run.episodeId).execute();
   const seen = new Set(reviewed.map((r) => `${r.cue_index}:${r.normalized}`));
@@ -328,7 +317,16 @@ export async function saveRunExpressions(
     await trx.insertInto("expressions").values(rows.slice(i, i + 200)).execute();
   }
   // a group whose every member repeated a reviewed expression is empty: drop it
-  await trx.deleteFrom("expression_groups").where("run_id", "=", run.id)
+  await deleteEmptyGroups(trx, "run_id", run.id);
+}
+
+/** Removes groups (of an episode, or of a run) that no expression belongs to any more. */
+async function deleteEmptyGroups(
+  trx: Transaction<DB>,
+  column: "episode_id" | "run_id",
+  id: number,
+): Promise<void> {
+  await trx.deleteFrom("expression_groups").where(column, "=", id)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
