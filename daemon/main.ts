@@ -112,6 +112,21 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       log.warn(error.message); // health shows ffmpeg down; everything but rendering works
     });
 
+    const settings = new SettingsStore(database.db);
+    const limits = await settings.get("analysis.pool");
+    const pool = new LlmPool({
+      client: new GeminiClient({
+        apiKey: config.gemini.apiKey,
+        baseUrl: config.gemini.baseUrl,
+        timeoutMs: 120_000,
+      }),
+      log: log.child({ component: "llm" }), // the pool logs its own state changes
+      concurrency: limits.concurrency,
+      rpm: limits.rpm,
+      tpm: limits.tpm,
+      clock: systemClock,
+    });
+
     const health = new HealthMonitor({
       version: VERSION,
       startedAt,
@@ -169,20 +184,6 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       );
     }
 
-    const settings = new SettingsStore(database.db);
-    const limits = await settings.get("analysis.pool");
-    const pool = new LlmPool({
-      client: new GeminiClient({
-        apiKey: config.gemini.apiKey,
-        baseUrl: config.gemini.baseUrl,
-        timeoutMs: 120_000,
-      }),
-      log: log.child({ component: "llm" }), // the pool logs its own state changes
-      concurrency: limits.concurrency,
-      rpm: limits.rpm,
-      tpm: limits.tpm,
-      clock: systemClock,
-    });
     const cacheDir = join(config.dataDir, "cache");
     const ffmpeg = async () => (await locate()).ffmpeg;
     const analysis = new Analyzer({
