@@ -1,12 +1,13 @@
 /**
  * The TUI in a real terminal (tmux) against the real daemon: it connects, shows health, follows
- * a daemon restart, and quits on `q` with exit status 0.
+ * a daemon restart, scans and browses a media library, and quits on `q` with exit status 0.
  */
 import { join } from "@std/path";
 import { delay } from "@std/async/delay";
 import { assert, assertEquals } from "@std/assert";
 import { COMPONENT_NAMES } from "../shared/schemas.ts";
 import { startDaemonProcess } from "./helpers/daemon_process.ts";
+import { SRT, writeText, writeVideo } from "./helpers/media.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const WAIT_MS = 30_000;
@@ -155,6 +156,50 @@ Deno.test("in a real terminal the TUI shows reconnecting while the daemon restar
     "connected again, with health from the new daemon",
   );
 
+  await tui.press("q");
+  assertEquals(await waitForExit(tui), 0, await tui.capture());
+});
+
+Deno.test("in a real terminal the Library screen scans a media tree, selects episodes and shows an episode's first cue", async () => {
+  const media = await Deno.makeTempDir({ prefix: "lingoreel-tui-media-" });
+  await using _media = { [Symbol.asyncDispose]: () => Deno.remove(media, { recursive: true }) };
+  for (const [n, title] of [[1, "Arrival"], [2, "Departure"], [3, "Return"]]) {
+    const base = join(media, "Test Show", "Season 1", `Test Show - S01E0${n} - ${title}`);
+    await writeVideo(`${base}.mp4`);
+    await writeText(`${base}.en.srt`, SRT);
+  }
+  await using daemon = await startDaemonProcess({ env: { LINGOREEL_MEDIA_ROOTS: media } });
+  await using tui = await startTui(
+    { LINGOREEL_DATA_DIR: daemon.dataDir, LINGOREEL_TOKEN: daemon.token },
+    { columns: 80, rows: 24 },
+  );
+  await tui.waitFor((text) => text.includes(`connected to ${daemon.info.url}`), "the connection");
+
+  await tui.press("2");
+  await tui.waitFor((text) => text.includes("The library is empty"), "the empty library");
+  await tui.press("r");
+  const scanned = await tui.waitFor(
+    (text) => text.includes("Return") && text.includes("Scan done"),
+    "the scanned episodes",
+  );
+  assert(/Test Show — Season 1 \(3\)/.test(scanned), `no group header in:\n${scanned}`);
+  assert(/S01E02\s+Departure\s+0:01\s+en/.test(scanned), `no episode row in:\n${scanned}`);
+  assert(scanned.includes("3 added"), `no scan summary in:\n${scanned}`);
+
+  await tui.press("j");
+  await tui.press("Space");
+  await tui.waitFor((text) => text.includes("Library — 3 episodes · 1 selected"), "one episode selected");
+  await tui.press("a");
+  await tui.waitFor((text) => text.includes("Library — 3 episodes · 3 selected"), "all three selected");
+
+  await tui.press("Enter");
+  const details = await tui.waitFor((text) => text.includes("Hello there."), "the first cue in the details");
+  assert(details.includes("Test Show - S01E01 - Arrival.en.srt"), `no subtitle track in:\n${details}`);
+  await tui.press("Escape");
+  await tui.waitFor(
+    (text) => text.includes("Departure") && !text.includes("Hello there.") && text.includes("3 selected"),
+    "the list again",
+  );
   await tui.press("q");
   assertEquals(await waitForExit(tui), 0, await tui.capture());
 });

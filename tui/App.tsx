@@ -3,7 +3,7 @@
  * the chosen screen (or the help) and the footer, and handles the global keys.
  * @module
  */
-import { Box, useApp, useInput, useWindowSize } from "ink";
+import { Box, type Key, useApp, useInput } from "ink";
 import { type ReactNode, useCallback, useMemo, useRef, useState } from "react";
 import { ConnectionBanner, connectionBannerRows } from "./components/ConnectionBanner.tsx";
 import { Footer } from "./components/Footer.tsx";
@@ -11,10 +11,11 @@ import { HelpOverlay, type HelpSection } from "./components/HelpOverlay.tsx";
 import { TabBar } from "./components/TabBar.tsx";
 import type { ConnectionSource } from "./connection_store.ts";
 import { ClientProvider, type TuiClient } from "./context/ClientContext.tsx";
-import { type Keymap, KeymapContext } from "./context/KeymapContext.tsx";
+import { type Keymap, KeymapContext, type ScreenKeys } from "./context/KeymapContext.tsx";
 import { ThemeContext } from "./context/ThemeContext.tsx";
 import { useConnectionState } from "./hooks/use_connection_state.ts";
-import { GLOBAL_KEYS, type KeyHint, type ScreenKeyBinding, SWITCH_KEYS } from "./keys.ts";
+import { useTerminalSize } from "./hooks/use_terminal_size.ts";
+import { GLOBAL_KEYS, isPrintable, type KeyHint, SWITCH_KEYS } from "./keys.ts";
 import { SCREENS } from "./screens/registry.ts";
 import type { ScreenDefinition } from "./screens/screen.ts";
 import { colorTheme, type Theme } from "./theme.ts";
@@ -46,36 +47,42 @@ export function App(props: AppProps): ReactNode {
   );
 }
 
-interface Registration {
-  /** The screen that registered, so keys never reach a screen that is no longer shown. */
-  readonly screenId: string;
-  readonly bindings: () => readonly ScreenKeyBinding[];
-}
-
 interface View {
   readonly activeId: string | undefined;
   readonly helpOpen: boolean;
+  /** Screens shown at least once: they stay mounted, so they keep their state and data. */
+  readonly visited: ReadonlySet<string>;
 }
+
+/** Printable text of more than one character: keys that arrived in one read, or a paste. */
+const isTypedText = (input: string, key: Key): boolean =>
+  input.length > 1 && !key.ctrl && !key.meta && isPrintable(input);
 
 function Shell(
   props: { client: TuiClient; screens: readonly ScreenDefinition[]; initialScreen: string | undefined },
 ): ReactNode {
   const { screens, client } = props;
   const { exit } = useApp();
-  const { columns, rows } = useWindowSize();
+  const { columns, rows } = useTerminalSize();
   const connection = useConnectionState();
-  const [view, setView] = useState<View>(() => ({
-    activeId: (screens.find((screen) => screen.id === props.initialScreen) ?? screens[0])?.id,
-    helpOpen: false,
-  }));
+  const [view, setView] = useState<View>(() => {
+    const activeId = (screens.find((screen) => screen.id === props.initialScreen) ?? screens[0])?.id;
+    return { activeId, helpOpen: false, visited: new Set(activeId === undefined ? [] : [activeId]) };
+  });
   // Keys that arrive together (a paste, a burst from tmux) are handled before React renders
   // again, so each must see what the one before it changed, not the last render's state.
   const viewNow = useRef(view);
   const show = (next: Partial<View>) => {
-    viewNow.current = { ...viewNow.current, ...next };
+    const current = viewNow.current;
+    const visited = next.activeId === undefined || current.visited.has(next.activeId)
+      ? current.visited
+      : new Set([...current.visited, next.activeId]);
+    viewNow.current = { ...current, ...next, visited };
     setView(viewNow.current);
   };
-  const [registration, setRegistration] = useState<Registration>();
+  // Each screen's keys, by screen id; read when a key arrives, so always the latest.
+  const registrations = useRef(new Map<string, () => ScreenKeys>());
+  const [, setRegistrationsChanged] = useState(0);
   const quitting = useRef(false);
 
   const keymapFor = useMemo(() => {
@@ -84,10 +91,14 @@ function Shell(
       let keymap = keymaps.get(screenId);
       if (!keymap) {
         keymap = {
-          register(bindings) {
-            const entry: Registration = { screenId, bindings };
-            setRegistration(entry);
-            return () => setRegistration((current) => (current === entry ? undefined : current));
+          register(keys) {
+            registrations.current.set(screenId, keys);
+            setRegistrationsChanged((n) => n + 1);
+            return () => {
+              if (registrations.current.get(screenId) !== keys) return;
+              registrations.current.delete(screenId);
+              setRegistrationsChanged((n) => n + 1);
+            };
           },
         };
         keymaps.set(screenId, keymap);
@@ -107,60 +118,96 @@ function Shell(
 
   const indexOf = (id: string | undefined) => Math.max(0, screens.findIndex((screen) => screen.id === id));
   const active = screens[indexOf(view.activeId)];
-  const screenKeys = registration && registration.screenId === active?.id ? registration.bindings() : [];
+  const screenKeys = (active && registrations.current.get(active.id)?.().bindings) ?? [];
 
-  useInput((input, key) => {
+  /** Handles one key; returns false once the app is quitting, so no more keys are handled. */
+  const handle = (input: string, key: Key): boolean => {
     const now = viewNow.current;
-    if (input === "q" || (key.ctrl && input === "c")) return quit();
-    if (input === "?") return show({ helpOpen: !now.helpOpen });
+    const keys = now.helpOpen || now.activeId === undefined
+      ? undefined
+      : registrations.current.get(now.activeId)?.();
+    if (keys?.capture?.(input, key)) return true;
+    if (isTypedText(input, key)) {
+      // Keys typed faster than they are read arrive as one string: handle them one by one.
+      for (const c of input) if (!handle(c, { ...key, shift: c !== c.toLowerCase() })) return false;
+      return true;
+    }
+    if (input === "q") {
+      quit();
+      return false;
+    }
+    if (input === "?") {
+      show({ helpOpen: !now.helpOpen });
+      return true;
+    }
     if (now.helpOpen) {
       if (key.escape) show({ helpOpen: false });
-      return;
+      return true;
     }
     if (key.tab && screens.length > 0) {
       const step = key.shift ? screens.length - 1 : 1;
-      return show({ activeId: screens[(indexOf(now.activeId) + step) % screens.length].id });
+      show({ activeId: screens[(indexOf(now.activeId) + step) % screens.length].id });
+      return true;
     }
     const byNumber = screens.find((screen) => screen.key === input);
-    if (byNumber) return show({ activeId: byNumber.id });
-    if (registration?.screenId !== now.activeId) return;
-    registration?.bindings().find((binding) => binding.matches(input, key))?.run();
+    if (byNumber) show({ activeId: byNumber.id });
+    else keys?.bindings.find((binding) => binding.matches(input, key))?.run();
+    return true;
+  };
+
+  useInput((input, key) => {
+    if (key.ctrl && input === "c") return quit();
+    handle(input, key);
   });
 
-  const screenHints: KeyHint[] = screens.length > 1
+  const switchHints: KeyHint[] = screens.length > 1
     ? [{ label: `1-${screens.length}`, description: "switch screen" }]
     : [];
-  const footerHints = [...screenHints, ...screenKeys, ...GLOBAL_KEYS];
-  const helpSections: HelpSection[] = [
-    {
-      title: "Screens",
-      keys: [...screens.map((screen) => ({ label: screen.key, description: screen.title })), ...SWITCH_KEYS],
-    },
-    { title: active ? `${active.title} screen` : "This screen", keys: screenKeys },
-    { title: "Everywhere", keys: GLOBAL_KEYS },
+  // The screen's own keys first: they are what a person opens the help for.
+  const helpColumns: HelpSection[][] = [
+    [{ title: active ? `${active.title} screen` : "This screen", keys: screenKeys }],
+    [
+      {
+        title: "Screens",
+        keys: [
+          ...screens.map((screen) => ({ label: screen.key, description: screen.title })),
+          ...SWITCH_KEYS,
+        ],
+      },
+      { title: "Everywhere", keys: GLOBAL_KEYS },
+    ],
   ];
 
   const bodyHeight = Math.max(0, rows - 2 - connectionBannerRows(connection, columns));
-  const Screen = active?.component;
 
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
       <TabBar screens={screens} activeId={active?.id ?? ""} />
       <ConnectionBanner columns={columns} />
       <Box height={bodyHeight} flexShrink={0} overflow="hidden">
-        {/* The screen stays mounted under the help, so it keeps its data and polling. */}
-        <Box display={view.helpOpen ? "none" : "flex"}>
-          {Screen && active
-            ? (
-              <KeymapContext key={active.id} value={keymapFor(active.id)}>
+        {screens.filter((screen) => view.visited.has(screen.id)).map((screen) => {
+          const Screen = screen.component;
+          // Hidden rather than unmounted (under the help, or when another screen is shown),
+          // so a screen keeps its data, selection and subscriptions.
+          return (
+            <Box key={screen.id} display={screen === active && !view.helpOpen ? "flex" : "none"}>
+              <KeymapContext value={keymapFor(screen.id)}>
                 <Screen width={columns} height={bodyHeight} />
               </KeymapContext>
-            )
-            : null}
-        </Box>
-        {view.helpOpen ? <HelpOverlay sections={helpSections} width={columns} height={bodyHeight} /> : null}
+            </Box>
+          );
+        })}
+        {view.helpOpen
+          ? (
+            <HelpOverlay
+              columns={columns >= 60 ? helpColumns : [helpColumns.flat()]}
+              width={columns}
+              height={bodyHeight}
+            />
+          )
+          : null}
       </Box>
-      <Footer hints={footerHints} />
+      <Footer hints={[...screenKeys, ...switchHints]} always={GLOBAL_KEYS} columns={columns} />
     </Box>
   );
 }

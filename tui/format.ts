@@ -44,3 +44,55 @@ export function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return code ? `${code}: ${message}` : message;
 }
+
+/** A count with thousands separators, as `1,204`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** `1 episode`, `3 episodes`: a count and a noun, plural unless the count is one. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : nouns}`;
+}
+
+/** A size in bytes as `512 B`, `1.4 MB`, `2.1 GB` (powers of 1,000, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/**
+ * `text` broken into lines of at most `width` characters, at spaces where possible (a long
+ * path is cut wherever it must). For messages that should be read whole rather than cut.
+ */
+export function wrapText(text: string, width: number): string[] {
+  const max = Math.max(1, width);
+  const lines: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of paragraph.split(" ")) {
+      let rest = word;
+      while ([...rest].length > max) {
+        if (line) lines.push(line);
+        line = "";
+        lines.push([...rest].slice(0, max).join(""));
+        rest = [...rest].slice(max).join("");
+      }
+      const candidate = line ? `${line} ${rest}` : rest;
+      if ([...candidate].length <= max) {
+        line = candidate;
+      } else {
+        lines.push(line);
+        line = rest;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}

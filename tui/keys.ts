@@ -12,6 +12,8 @@ export interface KeyHint {
   readonly description: string;
   /** Listed in the help only, to keep the footer to one line. */
   readonly helpOnly?: boolean;
+  /** Not listed at all, e.g. a key of a mode of the screen that is not the current one. */
+  readonly hidden?: boolean;
 }
 
 /**
@@ -26,12 +28,12 @@ export interface ScreenKeyBinding extends KeyHint {
 
 /** The keys that switch screens besides their number keys. */
 export const SWITCH_KEYS: readonly KeyHint[] = [
-  { label: "Tab / Shift-Tab", description: "next / previous screen", helpOnly: true },
+  { label: "Tab / Shift-Tab", description: "next / previous", helpOnly: true },
 ];
 
 /** The other keys `App` handles on every screen, in the order the help lists them. */
 export const GLOBAL_KEYS: readonly KeyHint[] = [
-  { label: "?", description: "help (all keys)" },
+  { label: "?", description: "help" },
   { label: "Esc", description: "close the help", helpOnly: true },
   { label: "q / Ctrl-C", description: "quit" },
 ];
@@ -39,4 +41,10 @@ export const GLOBAL_KEYS: readonly KeyHint[] = [
 /** Matches a single printable character, the common case for {@link ScreenKeyBinding.matches}. */
 export function char(c: string): ScreenKeyBinding["matches"] {
   return (input, key) => input === c && !key.ctrl && !key.meta;
+}
+
+/** Whether `input` is printable text (letters, a paste), with no control characters in it. */
+export function isPrintable(input: string): boolean {
+  // deno-lint-ignore no-control-regex -- control characters are what this rules out
+  return input !== "" && !/[\x00-\x1f\x7f]/.test(input);
 }

@@ -27,7 +27,12 @@ connection.set(client.connection);
 // can wait for the one App started.
 let closing: Promise<void> | undefined;
 const closeClient = () => (closing ??= client.close());
-const tuiClient: TuiClient = { health: client.health, events: client.events, close: closeClient };
+const tuiClient: TuiClient = {
+  health: client.health,
+  events: client.events,
+  library: client.library,
+  close: closeClient,
+};
 
 const instance = render(
   <App client={tuiClient} connection={connection} theme={themeFor({ noColor: Deno.noColor })} />,

@@ -9,27 +9,19 @@ export interface HelpSection {
   readonly keys: readonly KeyHint[];
 }
 
-/** Every key, grouped; shown in place of the screen while `?` is toggled on. */
-export function HelpOverlay(
-  props: { sections: readonly HelpSection[]; width: number; height: number },
-): ReactNode {
+function HelpColumn(props: { sections: readonly HelpSection[]; grow: boolean }): ReactNode {
   const theme = useTheme();
+  const sections = props.sections
+    .map((section) => ({ ...section, keys: section.keys.filter((key) => !key.hidden) }))
+    .filter((section) => section.keys.length > 0);
+  if (sections.length === 0) return null;
   const labelWidth = Math.min(
     18,
-    Math.max(...props.sections.flatMap((section) => section.keys.map((key) => key.label.length))) + 2,
+    Math.max(...sections.flatMap((section) => section.keys.map((key) => [...key.label].length))) + 2,
   );
   return (
-    <Box
-      flexDirection="column"
-      width={props.width}
-      height={props.height}
-      borderStyle="round"
-      borderColor={theme.color("accent")}
-      paddingX={1}
-      overflow="hidden"
-    >
-      <Text bold wrap="truncate-end">Keys (? or Esc closes this help)</Text>
-      {props.sections.filter((section) => section.keys.length > 0).map((section) => (
+    <Box flexDirection="column" flexGrow={props.grow ? 1 : 0} flexShrink={props.grow ? 1 : 0} marginRight={2}>
+      {sections.map((section) => (
         <Box key={section.title} flexDirection="column" marginTop={1}>
           <Text bold color={theme.color("accent")} wrap="truncate-end">{section.title}</Text>
           {section.keys.map((key) => (
@@ -42,6 +34,34 @@ export function HelpOverlay(
           ))}
         </Box>
       ))}
+    </Box>
+  );
+}
+
+/**
+ * Every key, grouped, in columns side by side (the first one takes the room the others leave);
+ * shown in place of the screen while `?` is toggled on.
+ */
+export function HelpOverlay(
+  props: { columns: readonly (readonly HelpSection[])[]; width: number; height: number },
+): ReactNode {
+  const theme = useTheme();
+  return (
+    <Box
+      flexDirection="column"
+      width={props.width}
+      height={props.height}
+      borderStyle="round"
+      borderColor={theme.color("accent")}
+      paddingX={1}
+      overflow="hidden"
+    >
+      <Text bold wrap="truncate-end">Keys (? or Esc closes this help)</Text>
+      <Box>
+        {props.columns.map((sections, index) => (
+          <HelpColumn key={index} sections={sections} grow={index === 0} />
+        ))}
+      </Box>
     </Box>
   );
 }

@@ -25,7 +25,7 @@ export function Panel(
         <Box flexShrink={0}>
           <Text bold>{props.title}</Text>
         </Box>
-        {props.aside ? <Box marginLeft={2} flexGrow={1}>{props.aside}</Box> : null}
+        {props.aside ? <Box marginLeft={1} flexGrow={1}>{props.aside}</Box> : null}
       </Box>
       {props.children}
     </Box>

@@ -4,7 +4,17 @@
  * @module
  */
 import { createContext, type ReactNode, useMemo } from "react";
-import type { AppEvent, EventsSubscribeInput, HealthReport } from "../../shared/schemas.ts";
+import type {
+  AppEvent,
+  Cue,
+  Episode,
+  EpisodeDetail,
+  EventsSubscribeInput,
+  HealthReport,
+  LibraryListInput,
+  MediaRoot,
+  ScanResult,
+} from "../../shared/schemas.ts";
 import type { ConnectionSource } from "../connection_store.ts";
 
 /** An event as `events.subscribe` delivers it: wrapped with its stream id by `tracked()`. */
@@ -20,6 +30,20 @@ export interface EventObserver {
   onError?: (error: unknown) => void;
 }
 
+/** Options every call takes: a signal that abandons it. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Input of `library.cues`. */
+export interface CuesInput {
+  episodeId: number;
+  /** A subtitle track id; the episode's best text track when omitted. */
+  track?: number;
+  fromMs?: number;
+  toMs?: number;
+}
+
 /**
  * The part of `LingoreelClient` (from `shared/client.ts`) the TUI uses. Screens added later
  * widen it with the procedures they call; the real client satisfies it by construction. The
@@ -29,8 +53,20 @@ export interface EventObserver {
 export interface TuiClient {
   readonly health: {
     readonly check: {
-      query(input?: undefined, options?: { signal?: AbortSignal }): Promise<HealthReport>;
+      query(input?: undefined, options?: CallOptions): Promise<HealthReport>;
     };
+  };
+  readonly library: {
+    readonly roots: { query(input?: undefined, options?: CallOptions): Promise<MediaRoot[]> };
+    readonly scan: { mutate(input?: { root?: string }, options?: CallOptions): Promise<ScanResult> };
+    readonly list: {
+      query(
+        input: LibraryListInput,
+        options?: CallOptions,
+      ): Promise<{ items: Episode[]; nextCursor: string | null }>;
+    };
+    readonly get: { query(input: { id: number }, options?: CallOptions): Promise<EpisodeDetail> };
+    readonly cues: { query(input: CuesInput, options?: CallOptions): Promise<Cue[]> };
   };
   readonly events: {
     readonly subscribe: {

@@ -5,6 +5,7 @@
  * @module
  */
 import { Dashboard } from "./Dashboard.tsx";
+import { Library } from "./Library.tsx";
 import type { ScreenDefinition } from "./screen.ts";
 
 export type { ScreenDefinition, ScreenProps } from "./screen.ts";
@@ -12,4 +13,5 @@ export type { ScreenDefinition, ScreenProps } from "./screen.ts";
 /** Every screen, in the order of their number keys. */
 export const SCREENS: readonly ScreenDefinition[] = [
   { key: "1", id: "dashboard", title: "Dashboard", component: Dashboard },
+  { key: "2", id: "library", title: "Library", component: Library },
 ];

@@ -1,0 +1,329 @@
+/**
+ * What the TUI's component tests share: a fake client that speaks the part of the daemon's API
+ * the TUI uses, sample data, and thin helpers around ink-testing-library's `render` (scoping
+ * with `using`, waiting for a frame, resizing, stripping escapes).
+ */
+import { setImmediate } from "node:timers";
+import chalk from "chalk";
+import { render } from "ink-testing-library";
+import type { ReactElement } from "react";
+import type { ConnectionState } from "../../shared/client.ts";
+import type {
+  AppEvent,
+  Cue,
+  Episode,
+  EpisodeDetail,
+  HealthReport,
+  HealthStatus,
+  LibraryListInput,
+  MediaRoot,
+  ScanResult,
+  SubtitleTrack,
+} from "../../shared/schemas.ts";
+import { App } from "../../tui/App.tsx";
+import { createConnectionStore } from "../../tui/connection_store.ts";
+import type { CuesInput, EventObserver, TuiClient } from "../../tui/context/ClientContext.tsx";
+import type { ScreenDefinition } from "../../tui/screens/screen.ts";
+import type { Theme } from "../../tui/theme.ts";
+
+// ---------------------------------------------------------------------------------------------
+// ink-testing-library, scoped and awaited
+
+/** What ink-testing-library's `render` returns, disposable with `using`. */
+export type Rendered = ReturnType<typeof render> & Disposable;
+
+/** Renders `tree` with ink-testing-library; `using` unmounts it at the end of the test. */
+export function mount(tree: ReactElement): Rendered {
+  const instance = render(tree);
+  return Object.assign(instance, { [Symbol.dispose]: () => instance.unmount() });
+}
+
+/**
+ * Resizes the in-memory terminal as a real one would (ink-testing-library's stdout has 100
+ * columns and no rows, which the TUI reads as 24).
+ */
+export function resize(app: Rendered, columns: number, rows: number): void {
+  Object.defineProperty(app.stdout, "columns", { value: columns, configurable: true });
+  Object.defineProperty(app.stdout, "rows", { value: rows, configurable: true });
+  app.stdout.emit("resize");
+}
+
+/** Lets React render what the keys written so far changed (one turn of the event loop). */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Waits until `predicate` holds; fails saying what was awaited, and what `describe` shows. */
+export async function until(
+  predicate: () => boolean,
+  what: string,
+  options: { timeoutMs?: number; describe?: () => string } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.\n${options.describe?.() ?? ""}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Waits until the last frame satisfies `predicate` and returns it; fails with the frame. */
+export async function waitForFrame(
+  app: Rendered,
+  predicate: (frame: string) => boolean,
+  what: string,
+  timeoutMs?: number,
+): Promise<string> {
+  const last = () => app.lastFrame() ?? "";
+  await until(() => predicate(last()), what, { timeoutMs, describe: () => `Last frame:\n${last()}` });
+  return last();
+}
+
+/** Text without ANSI escapes. */
+// deno-lint-ignore no-control-regex -- escape sequences are what this removes
+export const plain = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, "");
+
+/** The SGR parameters in `text` that set a foreground or background colour. */
+export function colourCodes(text: string): string[] {
+  const found: string[] = [];
+  // deno-lint-ignore no-control-regex -- escape sequences are what this looks for
+  for (const [, params] of text.matchAll(/\x1b\[([0-9;]*)m/g)) {
+    for (const param of params.split(";")) {
+      const n = Number(param);
+      if ((n >= 30 && n <= 49) || (n >= 90 && n <= 107)) found.push(param);
+    }
+  }
+  return found;
+}
+
+/** Makes chalk (through which Ink colours text) emit colours although stdout is not a terminal. */
+export function forceColours(): Disposable {
+  const previous = chalk.level;
+  chalk.level = 3;
+  return { [Symbol.dispose]: () => void (chalk.level = previous) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sample data
+
+/** A health report with every component ok, but for `overrides`. */
+export function healthReport(
+  overrides: Partial<Record<string, { status: HealthStatus; detail?: string }>> = {},
+): HealthReport {
+  const component = (name: string, status: HealthStatus, latencyMs: number, detail: string) => ({
+    status: overrides[name]?.status ?? status,
+    detail: overrides[name]?.detail ?? detail,
+    latencyMs,
+  });
+  const components = {
+    db: component("db", "ok", 1.24, "PostgreSQL 17.5 (embedded PGlite)"),
+    redis: component("redis", "ok", 2, "managed redis-server"),
+    ffmpeg: component("ffmpeg", "ok", 37.6, "ffmpeg version 5.1"),
+    storage: component("storage", "ok", 3, "data 79 GiB free"),
+    llm: component("llm", "ok", 0, "gemini-2.5-flash"),
+    youtube: component("youtube", "ok", 0, "channel connected"),
+  };
+  const statuses = Object.values(components).map((c) => c.status);
+  const status: HealthStatus = statuses.includes("down")
+    ? "down"
+    : statuses.includes("degraded")
+    ? "degraded"
+    : "ok";
+  return { status, version: "0.1.0", uptimeS: 7_380, checkedAt: new Date().toISOString(), components };
+}
+
+/** An episode of `show` (or a film), with media information and English and Spanish subtitles. */
+export function episode(fields: Partial<Episode> & { id: number; show: string }): Episode {
+  const base: Episode = {
+    id: fields.id,
+    kind: "episode",
+    show: fields.show,
+    season: 1,
+    episode: 1,
+    episodeEnd: null,
+    title: "Pilot",
+    year: null,
+    path: "",
+    root: "/media",
+    relPath: "",
+    sizeBytes: 1_300_000,
+    durationMs: 160_000,
+    width: 1280,
+    height: 720,
+    fps: 25,
+    videoCodec: "h264",
+    audioTracks: [{ index: 1, codec: "aac", language: "eng", channels: 2, title: null, default: true }],
+    subtitleLanguages: ["en", "es"],
+    probeError: null,
+    addedAt: "2026-11-20T10:00:00.000Z",
+    updatedAt: "2026-11-20T10:00:00.000Z",
+  };
+  const merged = { ...base, ...fields };
+  const relPath = fields.relPath ??
+    (merged.kind === "film"
+      ? `${merged.show} (${merged.year}).mkv`
+      : `${merged.show}/Season ${merged.season}/${merged.show} - S${merged.season}E${merged.episode}.mkv`);
+  return { ...merged, relPath, path: fields.path ?? `/media/${relPath}` };
+}
+
+/** `count` episodes over shows of four seasons of 25 episodes each, in library order. */
+export function manyEpisodes(count: number): Episode[] {
+  return Array.from({ length: count }, (_, i) => {
+    const show = `Show ${String(Math.floor(i / 100) + 1).padStart(3, "0")}`;
+    return episode({
+      id: i + 1,
+      show,
+      season: Math.floor((i % 100) / 25) + 1,
+      episode: (i % 25) + 1,
+      title: `Episode number ${i + 1}`,
+    });
+  });
+}
+
+/** A sidecar subtitle track. */
+export function subtitleTrack(fields: Partial<SubtitleTrack> & { id: number }): SubtitleTrack {
+  return {
+    source: "sidecar",
+    path: null,
+    streamIndex: null,
+    language: "en",
+    title: null,
+    forced: false,
+    sdh: false,
+    format: "srt",
+    supported: true,
+    unsupportedReason: null,
+    ...fields,
+  };
+}
+
+/** An error as the tRPC client throws it for a daemon's `TRPCError`. */
+export function rpcError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { data: { code } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A fake client
+
+/** A scan the test finishes by hand. */
+interface PendingScan {
+  resolve(result: ScanResult): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The part of the daemon the TUI talks to, in memory: health, events (emitted by the test),
+ * and the library procedures over {@link episodes}.
+ */
+export class FakeClient {
+  readonly connection = createConnectionStore({ kind: "connected", url: "ws://127.0.0.1:7470" });
+  readonly observers = new Set<EventObserver>();
+  health: HealthReport | Error = healthReport();
+  checks = 0;
+  closes = 0;
+
+  episodes: Episode[] = [];
+  roots: MediaRoot[] = [{ path: "/media", exists: true, readable: true, freeBytes: 1e11, episodes: 0 }];
+  /** Subtitle tracks by episode id (none when missing). */
+  tracks = new Map<number, SubtitleTrack[]>();
+  /** Cues by episode id, or the error `library.cues` fails with. */
+  cues = new Map<number, Cue[] | Error>();
+  /** Every `library.list` input, in order. */
+  readonly listCalls: LibraryListInput[] = [];
+  /** Awaited before each `library.list` page is answered (to watch a load in progress). */
+  beforePage: ((input: LibraryListInput) => Promise<void> | undefined) | undefined;
+  readonly scans: PendingScan[] = [];
+  #eventId = 0;
+
+  readonly client: TuiClient = {
+    health: {
+      check: {
+        query: () => {
+          this.checks++;
+          return this.health instanceof Error ? Promise.reject(this.health) : Promise.resolve(this.health);
+        },
+      },
+    },
+    events: {
+      subscribe: {
+        subscribe: (_input, observer) => {
+          this.observers.add(observer);
+          return { unsubscribe: () => void this.observers.delete(observer) };
+        },
+      },
+    },
+    library: {
+      roots: { query: () => Promise.resolve(this.roots) },
+      scan: {
+        mutate: () => new Promise<ScanResult>((resolve, reject) => this.scans.push({ resolve, reject })),
+      },
+      list: {
+        query: async (input) => {
+          this.listCalls.push(input);
+          await this.beforePage?.(input);
+          const start = input.cursor ? Number(input.cursor) : 0;
+          const end = start + (input.limit ?? 100);
+          return {
+            items: this.episodes.slice(start, end),
+            nextCursor: end < this.episodes.length ? String(end) : null,
+          };
+        },
+      },
+      get: {
+        query: ({ id }) => {
+          const found = this.episodes.find((e) => e.id === id);
+          if (!found) return Promise.reject(rpcError("NOT_FOUND", `Episode ${id} does not exist.`));
+          const detail: EpisodeDetail = { ...found, subtitleTracks: this.tracks.get(id) ?? [] };
+          return Promise.resolve(detail);
+        },
+      },
+      cues: {
+        query: (input: CuesInput) => {
+          const cues = this.cues.get(input.episodeId);
+          if (cues instanceof Error) return Promise.reject(cues);
+          if (!cues) {
+            return Promise.reject(
+              rpcError(
+                "NOT_FOUND",
+                `Episode ${input.episodeId} has no text subtitle track: add a sidecar .srt.`,
+              ),
+            );
+          }
+          return Promise.resolve(
+            cues.filter((cue) => (input.toMs === undefined || cue.startMs < input.toMs)),
+          );
+        },
+      },
+    },
+    close: () => {
+      this.closes++;
+      this.connection.set({ kind: "closed" });
+      return Promise.resolve();
+    },
+  };
+
+  constructor(initial?: ConnectionState) {
+    if (initial) this.connection.set(initial);
+  }
+
+  emit(event: AppEvent): void {
+    const id = `${Date.now()}-${this.#eventId++}`;
+    for (const observer of this.observers) observer.onData({ id, data: event });
+  }
+
+  app(
+    options: { theme?: Theme; screens?: readonly ScreenDefinition[]; initialScreen?: string } = {},
+  ): ReactElement {
+    return <App client={this.client} connection={this.connection} {...options} />;
+  }
+}
+
+/** A log event as the daemon publishes it. */
+export const logEvent = (level: "info" | "warn" | "error", message: string): AppEvent => ({
+  type: "log",
+  at: new Date().toISOString(),
+  source: "test:1",
+  data: { level, message },
+});

@@ -1,0 +1,407 @@
+import { Box, type Key, Text } from "ink";
+import { type ReactNode, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import type { AppEvent, MediaRoot } from "../../shared/schemas.ts";
+import { detailLines, EpisodeDetails } from "../components/EpisodeDetails.tsx";
+import { LibraryList, listWindowRows } from "../components/LibraryList.tsx";
+import { Panel, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { formatCount, plural } from "../format.ts";
+import { useConnectionState } from "../hooks/use_connection_state.ts";
+import { useEpisodeDetails } from "../hooks/use_episode_details.ts";
+import { useEvents } from "../hooks/use_events.ts";
+import { type LibraryState, useLibrary } from "../hooks/use_library.ts";
+import {
+  type LibraryScan,
+  type ScanOutcome,
+  type ScanProgress,
+  useLibraryScan,
+} from "../hooks/use_library_scan.ts";
+import { useScreenKeys } from "../hooks/use_screen_keys.ts";
+import { useTheme } from "../hooks/use_theme.ts";
+import { char, isPrintable, type ScreenKeyBinding } from "../keys.ts";
+import { LibraryView, type Notice } from "../library_view.ts";
+import type { ColorRole } from "../theme.ts";
+import type { ScreenProps } from "./screen.ts";
+
+const EVENT_TYPES = ["library.changed", "library.progress"] as const;
+/** Columns the panel's border and padding take. */
+const PANEL_CHROME_COLUMNS = 4;
+/** The status line under the list: filter input, scan progress, messages. */
+const STATUS_ROWS = 1;
+
+/** Whether a key is text for the filter (a letter, a paste), not a control key. */
+const isText = (input: string, key: Key): boolean =>
+  !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && isPrintable(input);
+/** Where the next typed character goes, drawn as a block. */
+const TEXT_CURSOR = " ";
+const FILTER_HINT = "  Enter keeps the filter, Esc clears it";
+
+function scanSummary(outcome: ScanOutcome): Notice {
+  if ("error" in outcome) return { text: `✗ Scan failed: ${outcome.error}`, role: "error" };
+  const r = outcome.result;
+  const parts = [
+    `${formatCount(r.added)} added`,
+    `${formatCount(r.updated)} updated`,
+    `${formatCount(r.removed)} removed`,
+    `${formatCount(r.unchanged)} unchanged`,
+  ];
+  if (r.failed > 0) parts.push(`${formatCount(r.failed)} unreadable`);
+  const seconds = (r.durationMs / 1000).toFixed(1);
+  return { text: `✓ Scan done in ${seconds} s: ${parts.join(", ")}`, role: r.failed > 0 ? "warn" : "ok" };
+}
+
+function progressText(running: boolean, progress: ScanProgress | undefined): string {
+  if (!progress) return running ? "Scanning: starting…" : "";
+  if (progress.phase === "walking") return `Scanning: walking, ${plural(progress.done, "video")} found`;
+  return `Scanning: ${progress.phase} ${formatCount(progress.done)}/${formatCount(progress.total)}`;
+}
+
+/** The media roots in words, for the empty library's hint. */
+function rootsText(roots: readonly MediaRoot[] | undefined): string {
+  if (!roots || roots.length === 0) return "the media root (LINGOREEL_MEDIA_ROOTS)";
+  const described = roots.map((root) => root.exists ? root.path : `${root.path} (does not exist yet)`);
+  return roots.length === 1 ? `the media root ${described[0]}` : `a media root (${described.join(", ")})`;
+}
+
+/** What the list area says when there are no rows to show. */
+function EmptyList(
+  props: { view: LibraryView; library: LibraryState; connected: boolean; height: number },
+): ReactNode {
+  const theme = useTheme();
+  const { view, library } = props;
+  let lines: { text: string; role?: ColorRole }[];
+  if (!view.loaded) {
+    lines = library.error
+      ? [{ text: `✗ library.list failed: ${library.error}`, role: "error" }]
+      : !props.connected
+      ? [{ text: "Not connected: the library loads once the daemon answers.", role: "muted" }]
+      : [{
+        text: library.loading
+          ? `Loading the library… ${formatCount(library.loading)} episodes`
+          : "Loading the library…",
+        role: "muted",
+      }];
+  } else if (view.total === 0) {
+    lines = [
+      { text: "The library is empty." },
+      { text: `Put videos under ${rootsText(library.roots)} and press r to scan it,` },
+      { text: "or make a sample library there first: scripts/make-sample (about a minute), then r." },
+    ];
+  } else {
+    lines = [{ text: `No episode matches "${view.filter}". Esc clears the filter.`, role: "muted" }];
+  }
+  return (
+    <Box flexDirection="column" height={props.height} flexShrink={0} overflow="hidden">
+      {lines.map((line) => (
+        <Text key={line.text} color={line.role ? theme.color(line.role) : undefined} wrap="wrap">
+          {line.text}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+/** The line under the list: the filter being typed, scan progress, or the latest message. */
+function StatusLine(
+  props: { view: LibraryView; scan: LibraryScan; loadError: string | undefined },
+): ReactNode {
+  const theme = useTheme();
+  const { view, scan } = props;
+  if (view.filterOpen) {
+    return (
+      <Text wrap="truncate-end">
+        <Text bold color={theme.color("accent")}>/</Text>
+        {view.filter}
+        <Text inverse>{TEXT_CURSOR}</Text>
+        <Text color={theme.color("muted")}>{FILTER_HINT}</Text>
+      </Text>
+    );
+  }
+  const progress = progressText(scan.running, scan.progress);
+  let line: { text: string; role?: ColorRole } | undefined;
+  if (progress) line = { text: progress, role: "accent" };
+  else if (view.ranging) line = { text: "Selecting a range: move to extend it, v ends it", role: "accent" };
+  else if (view.notice) line = view.notice;
+  else if (props.loadError && view.loaded) {
+    line = { text: `✗ Reloading failed: ${props.loadError}`, role: "error" };
+  } else if (view.filter) line = { text: `/ changes the filter, Esc clears it`, role: "muted" };
+  return (
+    <Text color={line?.role ? theme.color(line.role) : undefined} wrap="truncate-end">
+      {line?.text ?? " "}
+    </Text>
+  );
+}
+
+/** The header after the title: how many episodes, how many selected, the filter. */
+function headerText(view: LibraryView, loading: number | undefined): string {
+  const parts: string[] = [];
+  if (view.loaded) {
+    parts.push(
+      view.filter
+        ? `${formatCount(view.rows.episodeCount)} of ${plural(view.total, "episode")}`
+        : plural(view.total, "episode"),
+    );
+  }
+  if (view.selection.size > 0) {
+    const hidden = view.hiddenSelected;
+    parts.push(
+      `${formatCount(view.selection.size)} selected${hidden > 0 ? ` (${formatCount(hidden)} hidden)` : ""}`,
+    );
+  }
+  if (view.filter) parts.push(`filter: "${view.filter}"`);
+  if (loading !== undefined) parts.push(loading > 0 ? `loading ${formatCount(loading)}…` : "loading…");
+  return parts.length > 0 ? `— ${parts.join(" · ")}` : "";
+}
+
+/**
+ * The media library: episodes grouped by show and season, selectable one by one, by group, by
+ * range or all at once; filtered as you type; details and first cues of an episode; rescans
+ * with progress. Only the rows that fit are rendered, so 5,000 episodes scroll as fast as 50.
+ */
+export function Library(props: ScreenProps): ReactNode {
+  const theme = useTheme();
+  const connected = useConnectionState().kind === "connected";
+  const [view] = useState(() => new LibraryView());
+  useSyncExternalStore(view.subscribe, view.getSnapshot);
+  const library = useLibrary();
+  const { reload } = library;
+
+  const onScanDone = useCallback((outcome: ScanOutcome) => {
+    view.notify(scanSummary(outcome));
+    reload();
+  }, [view, reload]);
+  const scan = useLibraryScan(onScanDone);
+  const { progressed } = scan;
+
+  const onEvent = useCallback((event: AppEvent) => {
+    if (event.type === "library.changed") reload();
+    else if (event.type === "library.progress") progressed(event.data);
+  }, [reload, progressed]);
+  const eventsError = useEvents(EVENT_TYPES, onEvent);
+
+  useEffect(() => {
+    if (library.episodes) view.setEpisodes(library.episodes);
+  }, [view, library.episodes]);
+
+  const innerWidth = Math.max(1, props.width - PANEL_CHROME_COLUMNS);
+  const bodyRows = Math.max(0, props.height - PANEL_CHROME_ROWS - STATUS_ROWS - (eventsError ? 1 : 0));
+
+  const detailsEpisode = view.details === undefined
+    ? undefined
+    : view.rows.rows[view.rows.rowOf.get(view.details) ?? -1];
+  const episode = detailsEpisode?.kind === "episode" ? detailsEpisode.episode : undefined;
+  const details = useEpisodeDetails(view.details, episode?.durationMs);
+  const lines = useMemo(
+    () => view.details === undefined ? [] : detailLines(episode, details, innerWidth),
+    [view.details, episode, details, innerWidth],
+  );
+  const maxScroll = Math.max(0, lines.length - bodyRows);
+
+  const mode = view.details !== undefined ? "details" : view.filterOpen ? "filter" : "list";
+  const keys = useMemo(
+    () => libraryKeys(view, { mode, bodyRows, maxScroll, scan: scan.start }),
+    [view, mode, bodyRows, maxScroll, scan.start],
+  );
+  const capture = useCallback((input: string, key: Key): boolean => {
+    if (!view.filterOpen || view.details !== undefined) return false;
+    if (key.backspace || key.delete) view.setFilter([...view.filter].slice(0, -1).join(""));
+    else if (key.ctrl && input === "u") view.setFilter("");
+    else if (isText(input, key)) view.setFilter(view.filter + input);
+    else return false; // Enter, Esc and the arrows are the filter mode's bindings
+    return true;
+  }, [view]);
+  useScreenKeys(keys, { capture });
+
+  let body: ReactNode;
+  if (view.details !== undefined) {
+    body = (
+      <EpisodeDetails lines={lines} scroll={Math.min(view.detailsScroll, maxScroll)} height={bodyRows} />
+    );
+  } else if (view.rows.rows.length === 0) {
+    body = <EmptyList view={view} library={library} connected={connected} height={bodyRows} />;
+  } else {
+    body = <LibraryList view={view} height={bodyRows} />;
+  }
+
+  return (
+    <Panel
+      title="Library"
+      aside={<Text wrap="truncate-end">{headerText(view, library.loading)}</Text>}
+      width={props.width}
+      height={props.height}
+    >
+      {eventsError
+        ? <Text color={theme.color("error")} wrap="truncate-end">✗ events: {eventsError}</Text>
+        : null}
+      {body}
+      <StatusLine view={view} scan={scan} loadError={library.error} />
+    </Panel>
+  );
+}
+
+/**
+ * The screen's keys. Every mode's keys are registered at once, each matching only in its mode
+ * (read from the view when the key arrives); those of other modes than the one rendered are
+ * hidden from the footer and help.
+ */
+function libraryKeys(
+  view: LibraryView,
+  options: { mode: "list" | "filter" | "details"; bodyRows: number; maxScroll: number; scan: () => void },
+): ScreenKeyBinding[] {
+  const { mode, bodyRows, maxScroll } = options;
+  const windowRows = listWindowRows(bodyRows);
+  const page = Math.max(1, windowRows - 1);
+  const inList = () => view.details === undefined && !view.filterOpen;
+  const inFilter = () => view.details === undefined && view.filterOpen;
+  const inDetails = () => view.details !== undefined;
+
+  const list: ScreenKeyBinding[] = [
+    {
+      label: "Space",
+      description: "select",
+      matches: (i, k) => i === " " && !k.ctrl,
+      run: () => view.toggle(),
+    },
+    { label: "/", description: "filter", matches: char("/"), run: () => view.openFilter() },
+    { label: "Enter", description: "details", matches: (_, k) => k.return, run: () => view.openDetails() },
+    { label: "r", description: "rescan", matches: char("r"), run: options.scan },
+    {
+      label: "b",
+      description: "batch",
+      matches: char("b"),
+      run: () => {
+        const n = view.selection.size;
+        const text = n > 0
+          ? `Batches arrive with the queue (issue 6): ${plural(n, "episode")} selected`
+          : "Select episodes first (Space, a, v); batches arrive with the queue (issue 6)";
+        view.notify({ text, role: "warn" });
+      },
+    },
+    // Listed only: the Space binding does it on a group header.
+    {
+      label: "Space (group)",
+      description: "select the group",
+      helpOnly: true,
+      matches: () => false,
+      run: () => {},
+    },
+    { label: "a", description: "select all shown", matches: char("a"), run: () => view.selectAll() },
+    { label: "v", description: "select a range", matches: char("v"), run: () => view.toggleRange() },
+    {
+      label: "Esc",
+      description: "clear selection, filter",
+      matches: (_, k) => k.escape,
+      run: () => view.clear(),
+    },
+  ];
+  // In the filter, letters are typed into it: only the arrows and Home/End move.
+  const movement = (letters: boolean): ScreenKeyBinding[] => [
+    {
+      label: letters ? "↑↓ j k" : "↑↓",
+      description: "move",
+      helpOnly: letters,
+      matches: (i, k) => (k.downArrow || (letters && i === "j" && !k.ctrl)),
+      run: () => view.move(1, windowRows),
+    },
+    {
+      label: "↑",
+      description: "up",
+      hidden: true,
+      matches: (i, k) => (k.upArrow || (letters && i === "k" && !k.ctrl)),
+      run: () => view.move(-1, windowRows),
+    },
+    {
+      label: "PgUp PgDn",
+      description: "a page up / down",
+      helpOnly: true,
+      matches: (_, k) => k.pageDown,
+      run: () => view.move(page, windowRows),
+    },
+    {
+      label: "PgUp",
+      description: "a page up",
+      hidden: true,
+      matches: (_, k) => k.pageUp,
+      run: () => view.move(-page, windowRows),
+    },
+    {
+      label: letters ? "g G Home End" : "Home End",
+      description: "first / last row",
+      helpOnly: true,
+      matches: (i, k) => (k.home || (letters && i === "g" && !k.ctrl)),
+      run: () => view.jump("start", windowRows),
+    },
+    {
+      label: "End",
+      description: "last row",
+      hidden: true,
+      matches: (i, k) => (k.end || (letters && i === "G" && !k.ctrl)),
+      run: () => view.jump("end", windowRows),
+    },
+  ];
+  const filter: ScreenKeyBinding[] = [
+    {
+      label: "Enter",
+      description: "keep the filter",
+      matches: (_, k) => k.return,
+      run: () => view.closeFilter(true),
+    },
+    {
+      label: "Esc",
+      description: "clear the filter",
+      matches: (_, k) => k.escape,
+      run: () => view.closeFilter(false),
+    },
+    // Listed only: the filter's capture takes it, with the letters typed.
+    { label: "Ctrl-U", description: "empty the filter", helpOnly: true, matches: () => false, run: () => {} },
+  ];
+  const scroll = (delta: number) => () => view.scrollDetails(delta, maxScroll);
+  const details: ScreenKeyBinding[] = [
+    {
+      label: "Esc / Backspace",
+      description: "back to the list",
+      matches: (_, k) => k.escape || k.backspace || k.delete,
+      run: () => view.closeDetails(),
+    },
+    {
+      label: "↑↓ j k",
+      description: "scroll",
+      matches: (i, k) => k.downArrow || (i === "j" && !k.ctrl),
+      run: scroll(1),
+    },
+    {
+      label: "↑",
+      description: "up",
+      hidden: true,
+      matches: (i, k) => k.upArrow || (i === "k" && !k.ctrl),
+      run: scroll(-1),
+    },
+    {
+      label: "PgUp PgDn",
+      description: "scroll a page",
+      helpOnly: true,
+      matches: (_, k) => k.pageDown,
+      run: scroll(page),
+    },
+    {
+      label: "PgUp",
+      description: "up a page",
+      hidden: true,
+      matches: (_, k) => k.pageUp,
+      run: scroll(-page),
+    },
+  ];
+
+  const guarded = (bindings: ScreenKeyBinding[], inMode: () => boolean, shown: boolean) =>
+    bindings.map((binding) => ({
+      ...binding,
+      hidden: binding.hidden || !shown,
+      matches: (input: string, key: Key) => inMode() && binding.matches(input, key),
+    }));
+  return [
+    ...guarded(list, inList, mode === "list"),
+    ...guarded(movement(true), inList, mode === "list"),
+    ...guarded(filter, inFilter, mode === "filter"),
+    ...guarded(movement(false), inFilter, mode === "filter"),
+    ...guarded(details, inDetails, mode === "details"),
+  ];
+}
