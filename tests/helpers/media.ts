@@ -12,6 +12,7 @@ async function ffmpeg(args: string[]): Promise<void> {
 function tinyVideo(): Promise<string> {
   template ??= (async () => {
     const dir = await Deno.makeTempDir({ prefix: "lingoreel-media-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
     const path = join(dir, "tiny.mp4");
     await ffmpeg([
       "-f",
