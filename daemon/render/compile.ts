@@ -1,0 +1,170 @@
+/**
+ * A plan compiled into one ffmpeg command: one input opened once, its picture laid out once
+ * (scaled, and for Shorts set on a blurred copy of itself), split into the clips, cards made from
+ * colour sources, everything concatenated, all text burned from one ASS file, the sound
+ * normalised to -16 LUFS, and a single H.264/AAC encode.
+ */
+import { FPS, type RenderPlan } from "./plan.ts";
+
+/** Encoder settings. */
+export interface EncodeSettings {
+  encoder: "libx264" | "h264_vaapi" | "h264_qsv" | "h264_nvenc";
+  preset: string;
+  crf: number;
+}
+
+/** Integrated loudness target (EBU R128), LUFS. */
+export const LOUDNESS_TARGET = -16;
+
+const CARD_COLOUR = "0x14202b";
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+/** Escapes a path for use as a filter option value. */
+export function filterPath(path: string): string {
+  return path.replace(/\\/g, "\\\\\\\\").replace(/'/g, "'\\\\\\''").replace(/:/g, "\\\\:");
+}
+
+function videoEncoder(settings: EncodeSettings): string[] {
+  switch (settings.encoder) {
+    case "libx264":
+      return [
+        "-c:v",
+        "libx264",
+        "-preset",
+        settings.preset,
+        "-crf",
+        String(settings.crf),
+        "-pix_fmt",
+        "yuv420p",
+      ];
+    case "h264_nvenc":
+      return ["-c:v", "h264_nvenc", "-preset", "p5", "-cq", String(settings.crf), "-pix_fmt", "yuv420p"];
+    case "h264_qsv":
+      return ["-c:v", "h264_qsv", "-global_quality", String(settings.crf), "-pix_fmt", "nv12"];
+    case "h264_vaapi":
+      return ["-vaapi_device", "/dev/dri/renderD128", "-c:v", "h264_vaapi", "-qp", String(settings.crf)];
+  }
+}
+
+/** The filter graph of a plan (exported for tests). */
+export function filterGraph(plan: RenderPlan, assPath: string): string {
+  const { width: W, height: H } = plan;
+  const parts: string[] = [];
+  const clips = plan.segments.filter((s) => s.type === "clip");
+  const n = clips.length;
+
+  // lay the picture out once for the whole stretch that is read
+  if (plan.kind === "short" && plan.background === "blur") {
+    parts.push(
+      `[0:v]setsar=1,split=2[fgin][bgin]`,
+      `[bgin]scale=${W / 4}:${H / 4}:force_original_aspect_ratio=increase,crop=${W / 4}:${
+        H / 4
+      },boxblur=8:2,scale=${W}:${H},setsar=1[bg]`,
+      `[fgin]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[fg]`,
+      `[bg][fg]overlay=(W-w)/2:(H-h)/2,fps=${FPS},format=yuv420p,split=${n}${
+        clips.map((_, i) => `[vs${i}]`).join("")
+      }`,
+    );
+  } else {
+    parts.push(
+      `[0:v]scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=${FPS},format=yuv420p,split=${n}${
+        clips.map((_, i) => `[vs${i}]`).join("")
+      }`,
+    );
+  }
+  if (plan.source.hasAudio) {
+    parts.push(
+      `[0:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asplit=${n}${
+        clips.map((_, i) => `[as${i}]`).join("")
+      }`,
+    );
+  }
+
+  const labels: string[] = [];
+  let clip = 0;
+  let card = 0;
+  for (const seg of plan.segments) {
+    const d = seconds(seg.durationMs);
+    if (seg.type === "clip") {
+      const from = seconds(seg.fromMs - plan.seekMs);
+      const to = seconds(seg.fromMs - plan.seekMs + seg.durationMs * seg.speed);
+      const slow = seg.speed !== 1;
+      parts.push(
+        `[vs${clip}]trim=start=${from}:end=${to},setpts=${
+          slow ? `(PTS-STARTPTS)/${seg.speed}` : "PTS-STARTPTS"
+        }[v${clip}c]`,
+      );
+      if (plan.source.hasAudio) {
+        parts.push(
+          `[as${clip}]atrim=start=${from}:end=${to},asetpts=PTS-STARTPTS${
+            slow ? `,atempo=${seg.speed}` : ""
+          },apad,atrim=duration=${d}[a${clip}c]`,
+        );
+      } else {
+        parts.push(`anullsrc=r=48000:cl=stereo,atrim=duration=${d}[a${clip}c]`);
+      }
+      labels.push(`[v${clip}c][a${clip}c]`);
+      clip++;
+    } else {
+      parts.push(`color=c=${CARD_COLOUR}:s=${W}x${H}:r=${FPS}:d=${d},setsar=1,format=yuv420p[k${card}v]`);
+      parts.push(`anullsrc=r=48000:cl=stereo,atrim=duration=${d},aformat=sample_fmts=fltp[k${card}a]`);
+      labels.push(`[k${card}v][k${card}a]`);
+      card++;
+    }
+  }
+  parts.push(`${labels.join("")}concat=n=${labels.length}:v=1:a=1[vcat][acat]`);
+  parts.push(`[vcat]ass=filename='${filterPath(assPath)}'[vout]`);
+  parts.push(
+    `[acat]loudnorm=I=${LOUDNESS_TARGET}:TP=-1.5:LRA=11,aresample=48000,aformat=channel_layouts=stereo[aout]`,
+  );
+  return parts.join(";\n");
+}
+
+/** The ffmpeg arguments of a plan: one input, one filter graph, one encode. */
+export function compilePlan(
+  plan: RenderPlan,
+  paths: { assPath: string; output: string },
+  settings: EncodeSettings,
+): string[] {
+  return [
+    "-hide_banner",
+    "-nostdin",
+    "-y",
+    "-ss",
+    seconds(plan.seekMs),
+    "-t",
+    seconds(plan.readMs),
+    "-i",
+    plan.source.path,
+    "-filter_complex",
+    filterGraph(plan, paths.assPath),
+    "-map",
+    "[vout]",
+    "-map",
+    "[aout]",
+    ...videoEncoder(settings),
+    "-r",
+    String(FPS),
+    "-c:a",
+    "aac",
+    "-b:a",
+    "160k",
+    "-ar",
+    "48000",
+    "-ac",
+    "2",
+    "-t",
+    seconds(plan.durationMs),
+    "-movflags",
+    "+faststart",
+    "-progress",
+    "pipe:1",
+    "-nostats",
+    "-f",
+    "mp4",
+    paths.output,
+  ];
+}
