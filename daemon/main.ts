@@ -44,7 +44,7 @@ import {
   RedisStartError,
   type RedisTarget,
 } from "./redis/mod.ts";
-import { FfmpegMissingError, locateFfmpeg } from "./render/mod.ts";
+import { FfmpegMissingError, FfmpegProcess, locateFfmpeg, Renderer } from "./render/mod.ts";
 import { createContextFactory, type Services, startServer } from "./rpc/mod.ts";
 
 /** A running daemon. */
@@ -202,6 +202,29 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       },
     });
 
+    const renderer = new Renderer({
+      db: database.db,
+      ffmpeg: new FfmpegProcess(ffmpeg),
+      ffmpegPath: ffmpeg,
+      prober: new FfprobeRunner(async () => (await locate()).ffprobe),
+      dataDir: config.dataDir,
+      outputDir: config.outputDir,
+      log: log.child({ component: "render" }),
+      cues: (episodeId, language) => loadCues(database.db, { episodeId, language, ffmpeg, cacheDir }),
+      onDone(render) {
+        events.publish({
+          type: "render.done",
+          data: {
+            renderId: render.id,
+            groupId: render.groupId,
+            kind: render.kind,
+            path: render.path,
+            durationMs: render.durationMs,
+          },
+        }).catch(() => {});
+      },
+    });
+
     const queues = new QueueHub({ connection, role: config.role, log });
     lifecycle.onShutdown(Stage.workers, "close workers", () => queues.closeWorkers());
     lifecycle.onShutdown(Stage.queues, "close queues", () => queues.closeQueues());
@@ -214,6 +237,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       health,
       library: { scanner, cacheDir, ffmpeg },
       analysis,
+      renderer,
       settings,
       version: VERSION,
       instanceId,

@@ -7,9 +7,11 @@ import type { Migration } from "kysely/migration";
 import * as init from "./0001_init.ts";
 import * as library from "./0002_library.ts";
 import * as analysis from "./0003_analysis.ts";
+import * as renders from "./0004_renders.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_init": init,
   "0002_library": library,
   "0003_analysis": analysis,
+  "0004_renders": renders,
 };

@@ -25,7 +25,9 @@ export const renderOptionsSchema = z.object({
   /** The language of the second subtitle line and of titles (ISO 639-1); default: the first translation's. */
   targetLanguage: z.string().regex(/^[a-z]{2,3}$/).optional(),
   /** x264 preset and quality (CRF, lower is better); or a hardware encoder, probed at start. */
-  preset: z.enum(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]).default("veryfast"),
+  preset: z.enum(["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"]).default(
+    "veryfast",
+  ),
   crf: z.number().int().min(12).max(35).default(21),
   encoder: z.enum(["libx264", "h264_vaapi", "h264_qsv", "h264_nvenc"]).default("libx264"),
 });

@@ -115,6 +115,19 @@ export const expressionsChangedEventSchema = z.object({
   }),
 });
 
+/** Published when a video has been rendered. */
+export const renderDoneEventSchema = z.object({
+  type: z.literal("render.done"),
+  ...eventBase,
+  data: z.object({
+    renderId: z.number().int(),
+    groupId: z.number().int(),
+    kind: z.enum(["short", "long"]),
+    path: z.string(),
+    durationMs: z.number().int(),
+  }),
+});
+
 /** Every event kind `events.subscribe` delivers. */
 export const appEventSchema = z.discriminatedUnion("type", [
   logEventSchema,
@@ -122,6 +135,7 @@ export const appEventSchema = z.discriminatedUnion("type", [
   libraryChangedEventSchema,
   libraryProgressEventSchema,
   expressionsChangedEventSchema,
+  renderDoneEventSchema,
 ]);
 /** See {@link appEventSchema}. */
 export type AppEvent = z.infer<typeof appEventSchema>;
@@ -134,6 +148,7 @@ export const EVENT_TYPES = [
   "library.changed",
   "library.progress",
   "expressions.changed",
+  "render.done",
 ] as const satisfies readonly AppEventType[];
 
 /** Input of `events.subscribe`. `lastEventId` is filled in by the client when it reconnects. */

@@ -14,6 +14,7 @@ const TABLES = [
   "expressions",
   "llm_calls",
   "media_probes",
+  "renders",
   "settings",
   "settings_audit",
   "subtitle_tracks",

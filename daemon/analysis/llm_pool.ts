@@ -11,7 +11,7 @@
  */
 import { type Clock, nextPacificMidnight, systemClock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import { Semaphore } from "./_semaphore.ts";
+import { Semaphore } from "../semaphore.ts";
 import { SlidingWindowLimit, type WindowEntry } from "./_rate_window.ts";
 import { type LlmClient, LlmError, type LlmReply, type LlmRequest } from "./llm.ts";
 

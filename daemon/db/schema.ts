@@ -168,6 +168,24 @@ export interface ExpressionEditsTable {
   changed_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+/** A rendered video and its publishing sidecar. */
+export interface RendersTable {
+  id: Generated<number>;
+  group_id: number;
+  episode_id: number;
+  expression_ids: ColumnType<number[], number[], number[]>;
+  kind: "short" | "long";
+  path: string;
+  sidecar_path: string;
+  sidecar: ColumnType<unknown, string, string>;
+  duration_ms: number;
+  size_bytes: number;
+  width: number;
+  height: number;
+  render_ms: number;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   settings: SettingsTable;
@@ -180,4 +198,5 @@ export interface DB {
   expression_groups: ExpressionGroupsTable;
   expressions: ExpressionsTable;
   expression_edits: ExpressionEditsTable;
+  renders: RendersTable;
 }

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { statfs } from "node:fs/promises";
 import { join } from "@std/path";
 import type { DB } from "../db/mod.ts";
-import { type FfmpegLocation, ffmpegVersion } from "../render/mod.ts";
+import { type FfmpegLocation, ffmpegVersion, probeCapabilities } from "../render/mod.ts";
 import type { CheckResult, HealthCheck } from "./health_monitor.ts";
 
 /** Below this much free space, storage is degraded. */
@@ -46,15 +46,31 @@ export function redisCheck(client: Redis, description: string): HealthCheck {
   };
 }
 
-/** ffmpeg resolved and answering `-version`; the version is cached per binary. */
+/**
+ * ffmpeg resolved, answering `-version`, and having every encoder and filter renders use; a
+ * missing one makes it degraded with the reason. Probed once per binary.
+ */
 export function ffmpegCheck(locate: () => Promise<FfmpegLocation>): HealthCheck {
-  let cached: { path: string; version: string } | undefined;
+  let cached: { path: string; version: string; missing: string[] } | undefined;
   return async (signal) => {
     const location = await locate();
     if (cached?.path !== location.ffmpeg) {
-      cached = { path: location.ffmpeg, version: await ffmpegVersion(location.ffmpeg, signal) };
+      const [version, capabilities] = await Promise.all([
+        ffmpegVersion(location.ffmpeg, signal),
+        probeCapabilities(location.ffmpeg, signal),
+      ]);
+      cached = { path: location.ffmpeg, version, missing: capabilities.missing };
     }
-    return { status: "ok", detail: `${cached.version} (${location.source}: ${location.ffmpeg})` };
+    const where = `${cached.version} (${location.source}: ${location.ffmpeg})`;
+    if (cached.missing.length) {
+      return {
+        status: "degraded",
+        detail: `${where} lacks ${
+          cached.missing.join(", ")
+        }: rendering needs them; install Debian's ffmpeg or set FFMPEG_PATH to a full build.`,
+      };
+    }
+    return { status: "ok", detail: where };
   };
 }
 

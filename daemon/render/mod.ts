@@ -1,5 +1,20 @@
 /**
- * Rendering with FFmpeg. For now: finding the binaries; the renderer lands with its issue.
+ * Rendering with FFmpeg: finding the binaries and what they can do, planning each video as pure
+ * data, compiling a plan into one ffmpeg command, and running renders in a bounded pool.
  * @module
  */
+export { renderAss } from "./ass.ts";
+export { encoderWorks, probeCapabilities, REQUIRED } from "./capabilities.ts";
+export { compilePlan, type EncodeSettings, filterGraph, LOUDNESS_TARGET } from "./compile.ts";
+export { FfmpegError, FfmpegProcess, type FfmpegProgress, type FfmpegRunner } from "./ffmpeg_runner.ts";
 export { type FfmpegLocation, FfmpegMissingError, ffmpegVersion, locateFfmpeg } from "./ffmpeg_locator.ts";
+export {
+  buildPlan,
+  describePlan,
+  FPS,
+  type PlanExpression,
+  PlanTooLongError,
+  type RenderPlan,
+} from "./plan.ts";
+export { GroupNotFoundError, type PlannedOutput, Renderer, RenderError, toRender } from "./renderer.ts";
+export { buildSidecar, fitTags, slug, tagsLength } from "./sidecar.ts";

@@ -6,6 +6,7 @@ import type { EventBus } from "../events/mod.ts";
 import type { HealthMonitor } from "../health/mod.ts";
 import type { Analyzer } from "../analysis/mod.ts";
 import type { LibraryScanner } from "../library/mod.ts";
+import type { Renderer } from "../render/mod.ts";
 import type { SettingsStore } from "../settings/mod.ts";
 import type { Logger } from "../log.ts";
 
@@ -24,6 +25,7 @@ export interface Services {
     ffmpeg: () => Promise<string>;
   };
   analysis: Analyzer;
+  renderer: Renderer;
   settings: SettingsStore;
   version: string;
   /** `host:pid`, the `source` of events this daemon publishes. */

@@ -18,6 +18,9 @@ const CODES: Record<string, Code> = {
   ExpressionNotFoundError: "NOT_FOUND",
   LlmError: "PRECONDITION_FAILED",
   BudgetExceededError: "CONFLICT",
+  GroupNotFoundError: "NOT_FOUND",
+  RenderError: "UNPROCESSABLE_CONTENT",
+  PlanTooLongError: "BAD_REQUEST",
 };
 
 /** The TRPCError for a domain error, or undefined for anything else (an internal error). */

@@ -3,6 +3,7 @@ import { eventsRouter } from "./events_router.ts";
 import { expressionsRouter } from "./expressions_router.ts";
 import { healthRouter } from "./health_router.ts";
 import { libraryRouter } from "./library_router.ts";
+import { rendersRouter } from "./renders_router.ts";
 import { settingsRouter } from "./settings_router.ts";
 import { router } from "./trpc.ts";
 
@@ -14,6 +15,7 @@ export const appRouter = router({
   analysis: analysisRouter,
   expressions: expressionsRouter,
   settings: settingsRouter,
+  renders: rendersRouter,
 });
 
 /** The type of {@link appRouter}. */

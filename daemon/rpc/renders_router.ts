@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { renderKindSchema, renderOptionsSchema } from "../../shared/render.ts";
+import { GroupNotFoundError, toRender } from "../render/mod.ts";
+import { procedure, router } from "./trpc.ts";
+
+const id = z.number().int().positive();
+
+export const rendersRouter = router({
+  /** Rendered videos, newest first. */
+  list: procedure.input(
+    z.object({ episodeId: id.optional(), groupId: id.optional(), kind: renderKindSchema.optional() })
+      .optional(),
+  ).query(async ({ ctx, input }) => {
+    let query = ctx.services.database.db.selectFrom("renders").selectAll();
+    if (input?.episodeId) query = query.where("episode_id", "=", input.episodeId);
+    if (input?.groupId) query = query.where("group_id", "=", input.groupId);
+    if (input?.kind) query = query.where("kind", "=", input.kind);
+    return (await query.orderBy("created_at", "desc").orderBy("id", "desc").execute()).map(toRender);
+  }),
+
+  /** One rendered video with its sidecar. */
+  get: procedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+    const row = await ctx.services.database.db.selectFrom("renders").selectAll().where("id", "=", input.id)
+      .executeTakeFirst();
+    if (!row) throw new GroupNotFoundError(`Render ${input.id} does not exist: list them with renders.list.`);
+    return toRender(row);
+  }),
+
+  /** What a group would become (the plan in words) and a PNG of its lesson card, before rendering. */
+  preview: procedure.input(z.object({ groupId: id, options: renderOptionsSchema.partial().optional() }))
+    .query(
+      ({ ctx, input }) => ctx.services.renderer.preview(input.groupId, input.options ?? {}),
+    ),
+
+  /** Renders a group now (the queue will run these for batches); one ffmpeg encode per video. */
+  create: procedure.input(z.object({ groupId: id, options: renderOptionsSchema.partial().optional() }))
+    .mutation(
+      ({ ctx, input, signal }) =>
+        ctx.services.renderer.renderGroup(input.groupId, input.options ?? {}, { signal }),
+    ),
+});
