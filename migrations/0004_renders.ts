@@ -4,7 +4,11 @@ import { type Kysely, sql } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable("renders")
     .addColumn("id", "integer", (c) => c.primaryKey().generatedAlwaysAsIdentity())
-    .addColumn("group_id", "integer", (c) => c.notNull().references("expression_groups.id").onDelete("cascade"))
+    .addColumn(
+      "group_id",
+      "integer",
+      (c) => c.notNull().references("expression_groups.id").onDelete("cascade"),
+    )
     .addColumn("episode_id", "integer", (c) => c.notNull().references("episodes.id").onDelete("cascade"))
     .addColumn("expression_ids", sql`integer[]`, (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('short', 'long')`))
