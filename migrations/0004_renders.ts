@@ -20,6 +20,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("width", "integer", (c) => c.notNull())
     .addColumn("height", "integer", (c) => c.notNull())
     .addColumn("render_ms", "integer", (c) => c.notNull())
+    // picked by the user for the publishing calendar
+    .addColumn("marked", "boolean", (c) => c.notNull().defaultTo(false))
     .addColumn("created_at", "timestamptz", (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex("renders_group").on("renders").column("group_id").execute();

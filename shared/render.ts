@@ -70,6 +70,8 @@ export const renderSchema = z.object({
   height: z.number().int(),
   /** Wall time of the encode. */
   renderMs: z.number().int(),
+  /** Marked for the publishing calendar. */
+  marked: z.boolean(),
   createdAt: z.string(),
 });
 /** See {@link renderSchema}. */

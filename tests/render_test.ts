@@ -398,6 +398,9 @@ Deno.test("a combined Short renders in one encode: planned length, 1080x1920 H.2
     assertEquals(sidecar.expressions.length, 2);
     assertStringIncludes(render.path, "break-the-ice-e");
     assertEquals((await t.caller().renders.list({ groupId: combined })).map((r) => r.id), [render.id]);
+    const [marked] = await t.caller().renders.mark({ ids: [render.id], marked: true });
+    assertEquals(marked.marked, true);
+    assertEquals((await t.caller().renders.get({ id: render.id })).marked, true);
     const again = await t.caller().renders.create({
       groupId: combined,
       options,

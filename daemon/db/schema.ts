@@ -183,6 +183,7 @@ export interface RendersTable {
   width: number;
   height: number;
   render_ms: number;
+  marked: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 

@@ -71,6 +71,7 @@ export function toRender(row: Selectable<RendersTable>): Render {
     width: row.width,
     height: row.height,
     renderMs: row.render_ms,
+    marked: row.marked,
     createdAt: (row.created_at instanceof Date ? row.created_at : new Date(row.created_at)).toISOString(),
   };
 }

@@ -32,6 +32,21 @@ export const rendersRouter = router({
       ({ ctx, input }) => ctx.services.renderer.preview(input.groupId, input.options ?? {}),
     ),
 
+  /** Marks (or unmarks) videos for the publishing calendar. */
+  mark: procedure.input(z.object({ ids: z.array(id).min(1).max(500), marked: z.boolean() })).mutation(
+    async ({ ctx, input }) => {
+      const rows = await ctx.services.database.db.updateTable("renders").set({ marked: input.marked })
+        .where("id", "in", input.ids).returningAll().execute();
+      if (rows.length !== input.ids.length) {
+        const found = new Set(rows.map((r) => r.id));
+        throw new GroupNotFoundError(
+          `Render ${input.ids.filter((i) => !found.has(i)).join(", ")} does not exist.`,
+        );
+      }
+      return rows.map(toRender);
+    },
+  ),
+
   /** Renders a group now (the queue will run these for batches); one ffmpeg encode per video. */
   create: procedure.input(z.object({ groupId: id, options: renderOptionsSchema.partial().optional() }))
     .mutation(
