@@ -194,3 +194,16 @@ export const analysisRunSchema = z.object({
 });
 /** See {@link analysisRunSchema}. */
 export type AnalysisRun = z.infer<typeof analysisRunSchema>;
+
+/** How many expressions an episode has in each state (`expressions.summary`). */
+export const expressionSummarySchema = z.object({
+  episodeId: z.number().int(),
+  pending: z.number().int(),
+  approved: z.number().int(),
+  rejected: z.number().int(),
+  dropped: z.number().int(),
+  /** Whether they come from the sample library's hand-written analyses. */
+  sample: z.boolean(),
+});
+/** See {@link expressionSummarySchema}. */
+export type ExpressionSummary = z.infer<typeof expressionSummarySchema>;

@@ -141,6 +141,10 @@ Deno.test("analysis through the router: estimate, parallel chunks, per-expressio
       1,
       "a reviewed expression is not added again",
     );
+    const [summary] = await api.expressions.summary({ episodeIds: [episode.id] });
+    assertEquals([summary.approved, summary.rejected, summary.sample], [1, 1, false]);
+    assertEquals(summary.pending + summary.approved + summary.rejected, after.length);
+    assertEquals(summary.dropped > 0, true);
     const missing = await assertRejects(
       () => api.expressions.review({ ids: [999_999], decision: "approve" }),
       TRPCError,

@@ -1,6 +1,7 @@
 /**
  * The TUI in a real terminal (tmux) against the real daemon: it connects, shows health, follows
- * a daemon restart, scans and browses a media library, and quits on `q` with exit status 0.
+ * a daemon restart, scans and browses a media library, analyses a sample episode and reviews
+ * its expressions, and quits on `q` with exit status 0.
  */
 import { join } from "@std/path";
 import { delay } from "@std/async/delay";
@@ -8,6 +9,9 @@ import { assert, assertEquals } from "@std/assert";
 import { COMPONENT_NAMES } from "../shared/schemas.ts";
 import { startDaemonProcess } from "./helpers/daemon_process.ts";
 import { SRT, writeText, writeVideo } from "./helpers/media.ts";
+
+/** The file `scripts/make-sample` writes next to the sample show (see daemon/analysis/sample_seed.ts). */
+const SAMPLE_FILE = "lingoreel-sample-analyses.json";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const WAIT_MS = 30_000;
@@ -200,6 +204,86 @@ Deno.test("in a real terminal the Library screen scans a media tree, selects epi
     (text) => text.includes("Departure") && !text.includes("Hello there.") && text.includes("3 selected"),
     "the list again",
   );
+  await tui.press("q");
+  assertEquals(await waitForExit(tui), 0, await tui.capture());
+});
+
+Deno.test("in a real terminal the Review screen analyses a sample episode without a Gemini key and approves an expression", async () => {
+  const media = await Deno.makeTempDir({ prefix: "lingoreel-tui-review-" });
+  await using _media = { [Symbol.asyncDispose]: () => Deno.remove(media, { recursive: true }) };
+  // Twelve lines, 3 s apart; the sample analysis names two expressions by their cue numbers.
+  const lines = Array.from({ length: 12 }, (_, i) => `Line number ${i + 1}, nothing special.`);
+  lines[3] = "Let's break the ice with some coffee.";
+  lines[7] = "I'm tired, let's call it a day.";
+  const time = (ms: number) => new Date(ms).toISOString().slice(11, 23).replace(".", ",");
+  const srt = lines.map((text, i) => `${i + 1}\n${time(i * 3_000)} --> ${time(i * 3_000 + 2_500)}\n${text}\n`)
+    .join("\n");
+  const base = join(media, "Sample Show", "Season 1", "Sample Show - S01E01 - Coffee");
+  await writeVideo(`${base}.mp4`);
+  await writeText(`${base}.en.srt`, srt);
+  const sample = (expression: string, cue: number) => ({
+    expression,
+    expressionCue: cue,
+    contextStartCue: cue - 1,
+    contextEndCue: cue + 1,
+    translations: [{
+      language: "es",
+      expression: `«${expression}»`,
+      line: "…",
+      title: `Aprende «${expression}»`,
+    }],
+    meaning: `what "${expression}" means`,
+    similar: [],
+    example: `An example with ${expression}.`,
+    difficulty: 5,
+    usefulness: 7,
+    keywords: [expression.split(" ")[0]],
+    sceneType: "chat",
+  });
+  await writeText(
+    join(media, "Sample Show", SAMPLE_FILE),
+    JSON.stringify({
+      format: "lingoreel-sample-analyses",
+      show: "Sample Show",
+      episodes: { S01E01: { expressions: [sample("break the ice", 4), sample("call it a day", 8)] } },
+    }),
+  );
+
+  await using daemon = await startDaemonProcess({ env: { LINGOREEL_MEDIA_ROOTS: media } });
+  await using tui = await startTui(
+    { LINGOREEL_DATA_DIR: daemon.dataDir, LINGOREEL_TOKEN: daemon.token },
+    { columns: 80, rows: 24 },
+  );
+  await tui.waitFor((text) => text.includes(`connected to ${daemon.info.url}`), "the connection");
+  await tui.press("2");
+  await tui.waitFor((text) => text.includes("The library is empty"), "the empty library");
+  await tui.press("r");
+  await tui.waitFor((text) => text.includes("Scan done") && text.includes("Coffee"), "the scanned episode");
+
+  await tui.press("3");
+  await tui.waitFor(
+    (text) =>
+      text.includes("Sample Show S01E01 · Coffee") && text.includes("No expressions for this episode yet"),
+    "the review screen on the unanalysed episode",
+  );
+  await tui.press("r");
+  const analysed = await tui.waitFor(
+    (text) => text.includes("Analysis completed") && text.includes("call it a day"),
+    "the analysis answered from the sample file",
+  );
+  assert(
+    /› \[ \] · break the ice\s+d5 «break the ice»\s+\[sample\]/.test(analysed),
+    `no row in:\n${analysed}`,
+  );
+  assert(analysed.includes("2 kept, 0 dropped · 0 LLM calls"), `no run summary in:\n${analysed}`);
+  assert(analysed.includes("▸"), `no marked line in the details:\n${analysed}`);
+
+  await tui.press("a");
+  const approved = await tui.waitFor(
+    (text) => /\[ \] ✓ break the ice/.test(text) && text.includes("1 pending · 1 ✓"),
+    "the approved expression",
+  );
+  assert(/› \[ \] · call it a day/.test(approved), `the cursor did not move on:\n${approved}`);
   await tui.press("q");
   assertEquals(await waitForExit(tui), 0, await tui.capture());
 });

@@ -11,6 +11,7 @@ import { HelpOverlay, type HelpSection } from "./components/HelpOverlay.tsx";
 import { TabBar } from "./components/TabBar.tsx";
 import type { ConnectionSource } from "./connection_store.ts";
 import { ClientProvider, type TuiClient } from "./context/ClientContext.tsx";
+import { createEpisodeFocus, FocusContext } from "./context/FocusContext.tsx";
 import { type Keymap, KeymapContext, type ScreenKeys } from "./context/KeymapContext.tsx";
 import { ThemeContext } from "./context/ThemeContext.tsx";
 import { useConnectionState } from "./hooks/use_connection_state.ts";
@@ -54,9 +55,15 @@ interface View {
   readonly visited: ReadonlySet<string>;
 }
 
-/** Printable text of more than one character: keys that arrived in one read, or a paste. */
-const isTypedText = (input: string, key: Key): boolean =>
-  input.length > 1 && !key.ctrl && !key.meta && isPrintable(input);
+/**
+ * Keys that arrived in one read (typed faster than they are read, sent at once by tmux, or a
+ * paste): printable text, possibly with Tab and Enter among it, of more than one character.
+ */
+function isTypedText(input: string, key: Key): boolean {
+  if (input.length <= 1 || key.ctrl || key.meta) return false;
+  const text = input.replace(/[\t\r]/g, "");
+  return text === "" || isPrintable(text);
+}
 
 function Shell(
   props: { client: TuiClient; screens: readonly ScreenDefinition[]; initialScreen: string | undefined },
@@ -84,6 +91,7 @@ function Shell(
   const registrations = useRef(new Map<string, () => ScreenKeys>());
   const [, setRegistrationsChanged] = useState(0);
   const quitting = useRef(false);
+  const [focus] = useState(createEpisodeFocus);
 
   const keymapFor = useMemo(() => {
     const keymaps = new Map<string, Keymap>();
@@ -129,7 +137,12 @@ function Shell(
     if (keys?.capture?.(input, key)) return true;
     if (isTypedText(input, key)) {
       // Keys typed faster than they are read arrive as one string: handle them one by one.
-      for (const c of input) if (!handle(c, { ...key, shift: c !== c.toLowerCase() })) return false;
+      for (const c of input) {
+        const tab = c === "\t";
+        const enter = c === "\r";
+        const next = { ...key, shift: c !== c.toLowerCase(), tab, return: enter };
+        if (!handle(tab || enter ? "" : c, next)) return false;
+      }
       return true;
     }
     if (input === "q") {
@@ -192,7 +205,9 @@ function Shell(
           return (
             <Box key={screen.id} display={screen === active && !view.helpOpen ? "flex" : "none"}>
               <KeymapContext value={keymapFor(screen.id)}>
-                <Screen width={columns} height={bodyHeight} />
+                <FocusContext value={focus}>
+                  <Screen width={columns} height={bodyHeight} active={screen === active && !view.helpOpen} />
+                </FocusContext>
               </KeymapContext>
             </Box>
           );

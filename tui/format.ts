@@ -96,3 +96,15 @@ export function wrapText(text: string, width: number): string[] {
   }
   return lines;
 }
+
+/** A time in an episode as `1:02.5` (minutes, seconds and tenths), as cues are shown. */
+export function formatCueTime(ms: number): string {
+  const tenths = Math.floor(ms / 100);
+  const seconds = Math.floor(tenths / 10);
+  return `${Math.floor(seconds / 60)}:${pad2(seconds % 60)}.${tenths % 10}`;
+}
+
+/** An amount in US dollars as `$0.0123`: LLM costs are fractions of a cent. */
+export function formatUsd(usd: number): string {
+  return `$${usd.toFixed(4)}`;
+}

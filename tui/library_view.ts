@@ -174,6 +174,12 @@ export class LibraryView {
     this.#moveTo(to === "start" ? 0 : this.rows.rows.length - 1, pageRows);
   }
 
+  /** Moves the cursor onto episode `id`, if it is shown. */
+  focus(id: number, pageRows: number): void {
+    const row = this.rows.rowOf.get(id);
+    if (row !== undefined) this.#moveTo(row, pageRows);
+  }
+
   /**
    * Selects or unselects the episode under the cursor; on a group header, the group's shown
    * episodes (unselecting them when all are selected).

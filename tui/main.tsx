@@ -31,6 +31,8 @@ const tuiClient: TuiClient = {
   health: client.health,
   events: client.events,
   library: client.library,
+  expressions: client.expressions,
+  analysis: client.analysis,
   close: closeClient,
 };
 

@@ -4,6 +4,7 @@
  * in one place, and statuses still read from their symbol and word.
  * @module
  */
+import type { ExpressionStatus } from "../shared/analysis.ts";
 import type { HealthStatus } from "../shared/schemas.ts";
 
 /** What a piece of text means, which decides its colour. */
@@ -59,4 +60,16 @@ const STATUS_LOOKS: Readonly<Record<HealthStatus, StatusLook>> = {
 /** The symbol, word and colour role of a health status. */
 export function statusLook(status: HealthStatus): StatusLook {
   return STATUS_LOOKS[status];
+}
+
+const EXPRESSION_LOOKS: Readonly<Record<ExpressionStatus, StatusLook>> = {
+  pending: { symbol: "·", label: "pending", role: "muted" },
+  approved: { symbol: "✓", label: "approved", role: "ok" },
+  rejected: { symbol: "✗", label: "rejected", role: "error" },
+  dropped: { symbol: "–", label: "dropped", role: "muted" },
+};
+
+/** The symbol, word and colour role of an expression's review status. */
+export function expressionLook(status: ExpressionStatus): StatusLook {
+  return EXPRESSION_LOOKS[status];
 }

@@ -17,6 +17,11 @@ export {
   type LlmUsage,
 } from "./llm.ts";
 export { chunkPrompt, PROMPT_VERSION, systemPrompt } from "./prompt.ts";
-export { ExpressionNotFoundError, listExpressions, reviewExpressions } from "./repository.ts";
+export {
+  ExpressionNotFoundError,
+  listExpressions,
+  reviewExpressions,
+  summariseExpressions,
+} from "./repository.ts";
 export { sameExpression, selectExpressions } from "./select.ts";
 export { type DropReason, fitContext, validateExpression } from "./validate.ts";

@@ -4,7 +4,7 @@
  */
 import type { Kysely, Selectable, Transaction } from "kysely";
 import { sql } from "kysely";
-import type { Expression, ExpressionStatus } from "../../shared/analysis.ts";
+import type { Expression, ExpressionStatus, ExpressionSummary } from "../../shared/analysis.ts";
 import type { DB } from "../db/mod.ts";
 import type { ExpressionsTable } from "../db/schema.ts";
 import { encodeHex } from "@std/encoding/hex";
@@ -338,4 +338,29 @@ async function deleteEmptyGroups(
         ),
       )
     ).execute();
+}
+
+/** Counts of expressions per episode and state, for episodes that have any. */
+export async function summariseExpressions(
+  db: Kysely<DB>,
+  episodeIds?: number[],
+): Promise<ExpressionSummary[]> {
+  let query = db.selectFrom("expressions").select((eb) => [
+    "episode_id",
+    eb.fn.countAll<number>().filterWhere("status", "=", "pending").as("pending"),
+    eb.fn.countAll<number>().filterWhere("status", "=", "approved").as("approved"),
+    eb.fn.countAll<number>().filterWhere("status", "=", "rejected").as("rejected"),
+    eb.fn.countAll<number>().filterWhere("status", "=", "dropped").as("dropped"),
+    eb.fn<boolean>("bool_or", ["sample"]).as("sample"),
+  ]).groupBy("episode_id").orderBy("episode_id");
+  if (episodeIds) query = query.where("episode_id", "in", episodeIds.length ? episodeIds : [-1]);
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    episodeId: r.episode_id,
+    pending: Number(r.pending),
+    approved: Number(r.approved),
+    rejected: Number(r.rejected),
+    dropped: Number(r.dropped),
+    sample: Boolean(r.sample),
+  }));
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { expressionStatusSchema } from "../../shared/analysis.ts";
-import { listExpressions, reviewExpressions } from "../analysis/mod.ts";
+import { listExpressions, reviewExpressions, summariseExpressions } from "../analysis/mod.ts";
 import { procedure, router } from "./trpc.ts";
 
 const translation = z.object({
@@ -24,6 +24,12 @@ export const expressionsRouter = router({
     }),
   )
     .query(({ ctx, input }) => listExpressions(ctx.services.database.db, input)),
+
+  /** How many expressions each analysed episode has in each state (cheap, for lists). */
+  summary: procedure.input(
+    z.object({ episodeIds: z.array(z.number().int().positive()).max(5_000).optional() }).optional(),
+  )
+    .query(({ ctx, input }) => summariseExpressions(ctx.services.database.db, input?.episodeIds)),
 
   /** Approves or rejects expressions, optionally editing one; every change is kept in its history. */
   review: procedure.input(

@@ -7,6 +7,7 @@ import { setImmediate } from "node:timers";
 import chalk from "chalk";
 import { render } from "ink-testing-library";
 import type { ReactElement } from "react";
+import type { AnalysisRun, Expression, ExpressionSummary } from "../../shared/analysis.ts";
 import type { ConnectionState } from "../../shared/client.ts";
 import type {
   AppEvent,
@@ -22,7 +23,13 @@ import type {
 } from "../../shared/schemas.ts";
 import { App } from "../../tui/App.tsx";
 import { createConnectionStore } from "../../tui/connection_store.ts";
-import type { CuesInput, EventObserver, TuiClient } from "../../tui/context/ClientContext.tsx";
+import type {
+  CuesInput,
+  EventObserver,
+  ExpressionsListInput,
+  ReviewInput,
+  TuiClient,
+} from "../../tui/context/ClientContext.tsx";
 import type { ScreenDefinition } from "../../tui/screens/screen.ts";
 import type { Theme } from "../../tui/theme.ts";
 
@@ -199,6 +206,74 @@ export function subtitleTrack(fields: Partial<SubtitleTrack> & { id: number }): 
   };
 }
 
+/**
+ * An expression of episode `episodeId` found in its line `text` is in, with a context of three
+ * lines, a Spanish translation, and the analysis' other fields filled in.
+ */
+export function expression(
+  fields: Partial<Expression> & { id: number; episodeId: number; text: string },
+): Expression {
+  const startMs = fields.startMs ?? fields.id * 10_000;
+  const line = fields.line ?? `Well, ${fields.text}, I guess.`;
+  return {
+    runId: 1,
+    groupId: null,
+    status: "pending",
+    dropReason: null,
+    line,
+    startMs,
+    endMs: startMs + 2_000,
+    contextStartMs: startMs - 3_000,
+    contextEndMs: startMs + 5_000,
+    contextLines: [
+      { index: 1, startMs: startMs - 3_000, text: "What do we do now?" },
+      { index: 2, startMs, text: line },
+      { index: 3, startMs: startMs + 3_000, text: "Fine by me." },
+    ],
+    translations: [{
+      language: "es",
+      expression: `«${fields.text}» en español`,
+      line: `Bueno, «${fields.text}», supongo.`,
+      title: `Aprende «${fields.text}»`,
+    }],
+    meaning: `What "${fields.text}" means.`,
+    similar: ["a similar one", "another"],
+    example: `An example with ${fields.text}.`,
+    difficulty: 5,
+    usefulness: 7,
+    keywords: [],
+    sceneType: "chat",
+    score: 0.5,
+    chunkIndex: 0,
+    model: "gemini-2.5-flash",
+    promptVersion: "v1",
+    sample: false,
+    updatedAt: "2026-11-20T10:00:00.000Z",
+    ...fields,
+  };
+}
+
+/** A finished analysis run of `episodeId`. */
+export function analysisRun(fields: Partial<AnalysisRun> & { episodeId: number }): AnalysisRun {
+  return {
+    id: 1,
+    status: "completed",
+    chunks: 3,
+    failedChunks: [],
+    calls: 1,
+    cachedChunks: 2,
+    promptTokens: 2_700,
+    outputTokens: 1_200,
+    costUsd: 0.0012,
+    kept: 4,
+    dropped: 2,
+    groups: 1,
+    durationMs: 2_340,
+    error: null,
+    ...fields,
+  };
+}
+
 /** An error as the tRPC client throws it for a daemon's `TRPCError`. */
 export function rpcError(code: string, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
@@ -213,9 +288,16 @@ interface PendingScan {
   reject(error: Error): void;
 }
 
+/** An analysis run the test finishes by hand. */
+interface PendingRun {
+  readonly episodeId: number;
+  resolve(run: AnalysisRun): void;
+  reject(error: Error): void;
+}
+
 /**
  * The part of the daemon the TUI talks to, in memory: health, events (emitted by the test),
- * and the library procedures over {@link episodes}.
+ * the library procedures over {@link episodes}, and expressions (reviewed as the daemon does).
  */
 export class FakeClient {
   readonly connection = createConnectionStore({ kind: "connected", url: "ws://127.0.0.1:7470" });
@@ -235,7 +317,20 @@ export class FakeClient {
   /** Awaited before each `library.list` page is answered (to watch a load in progress). */
   beforePage: ((input: LibraryListInput) => Promise<void> | undefined) | undefined;
   readonly scans: PendingScan[] = [];
+  /** Every expression, of every episode, in time order. */
+  expressions: Expression[] = [];
+  /** Every `expressions.list` input, in order. */
+  readonly expressionListCalls: ExpressionsListInput[] = [];
+  /** Inputs of `expressions.summary`, in order. */
+  readonly summaryCalls: ({ episodeIds?: number[] } | undefined)[] = [];
+  /** Every `expressions.review` input, in order. */
+  readonly reviewCalls: ReviewInput[] = [];
+  /** The error `expressions.review` fails with, if set. */
+  reviewError: Error | undefined;
+  /** Runs asked for with `analysis.run`, answered by the test. */
+  readonly runs: PendingRun[] = [];
   #eventId = 0;
+  #clock = Date.parse("2026-11-21T10:00:00.000Z");
 
   readonly client: TuiClient = {
     health: {
@@ -297,6 +392,68 @@ export class FakeClient {
         },
       },
     },
+    expressions: {
+      list: {
+        query: (input) => {
+          this.expressionListCalls.push(input);
+          return Promise.resolve(
+            this.expressions.filter((e) =>
+              (input.episodeId === undefined || e.episodeId === input.episodeId) &&
+              (input.status ? e.status === input.status : input.includeDropped || e.status !== "dropped")
+            ),
+          );
+        },
+      },
+      summary: {
+        query: (input) => {
+          this.summaryCalls.push(input);
+          return Promise.resolve(
+            summarise(this.expressions).filter((s) =>
+              !input?.episodeIds || input.episodeIds.includes(s.episodeId)
+            ),
+          );
+        },
+      },
+      review: {
+        mutate: (input) => {
+          this.reviewCalls.push(input);
+          if (this.reviewError) return Promise.reject(this.reviewError);
+          if (input.edits && input.ids.length !== 1) {
+            return Promise.reject(rpcError("BAD_REQUEST", "edits apply to one expression"));
+          }
+          const missing = input.ids.filter((id) => !this.expressions.some((e) => e.id === id));
+          if (missing.length > 0) {
+            return Promise.reject(rpcError("NOT_FOUND", `No expression ${missing.join(", ")}`));
+          }
+          const updatedAt = new Date(this.#clock += 1_000).toISOString();
+          const updated: Expression[] = [];
+          this.expressions = this.expressions.map((e) => {
+            if (!input.ids.includes(e.id)) return e;
+            const status = input.decision === "approve"
+              ? "approved"
+              : input.decision === "reject"
+              ? "rejected"
+              : e.status;
+            const next: Expression = {
+              ...e,
+              ...input.edits,
+              status,
+              dropReason: status === "dropped" ? e.dropReason : null,
+              updatedAt,
+            };
+            updated.push(next);
+            return next;
+          });
+          return Promise.resolve(updated);
+        },
+      },
+    },
+    analysis: {
+      run: {
+        mutate: ({ episodeId }) =>
+          new Promise<AnalysisRun>((resolve, reject) => this.runs.push({ episodeId, resolve, reject })),
+      },
+    },
     close: () => {
       this.closes++;
       this.connection.set({ kind: "closed" });
@@ -327,3 +484,20 @@ export const logEvent = (level: "info" | "warn" | "error", message: string): App
   source: "test:1",
   data: { level, message },
 });
+
+/** `expressions.summary` of a list of expressions, as the daemon computes it. */
+export function summarise(list: readonly Expression[]): ExpressionSummary[] {
+  const ids = [...new Set(list.map((e) => e.episodeId))].sort((a, b) => a - b);
+  return ids.map((episodeId) => {
+    const own = list.filter((e) => e.episodeId === episodeId);
+    const count = (status: Expression["status"]) => own.filter((e) => e.status === status).length;
+    return {
+      episodeId,
+      pending: count("pending"),
+      approved: count("approved"),
+      rejected: count("rejected"),
+      dropped: count("dropped"),
+      sample: own.some((e) => e.sample),
+    };
+  });
+}

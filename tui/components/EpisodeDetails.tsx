@@ -1,26 +1,12 @@
 import { basename } from "@std/path";
-import { Box, Text } from "ink";
-import type { ReactNode } from "react";
 import type { AudioTrack, Episode, EpisodeDetail, SubtitleTrack } from "../../shared/schemas.ts";
-import { formatBytes, wrapText } from "../format.ts";
+import { formatBytes, formatCueTime, wrapText } from "../format.ts";
+import type { ReactNode } from "react";
 import type { EpisodeDetailsState } from "../hooks/use_episode_details.ts";
-import { useTheme } from "../hooks/use_theme.ts";
 import { episodeCode, episodeTitle, formatRuntime } from "../library_rows.ts";
-import type { ColorRole } from "../theme.ts";
+import { type DetailLine, DetailLines } from "./DetailLines.tsx";
 
-/** One line of the details, already cut to the width. */
-export interface DetailLine {
-  readonly text: string;
-  readonly role?: ColorRole;
-  readonly bold?: boolean;
-}
-
-/** A cue's start as `1:02.5`. */
-function cueTime(ms: number): string {
-  const tenths = Math.floor(ms / 100);
-  const seconds = Math.floor(tenths / 10);
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}.${tenths % 10}`;
-}
+export type { DetailLine };
 
 function mediaLine(episode: Episode): string {
   const parts = [
@@ -118,7 +104,7 @@ export function detailLines(
     add("the track has no cues", { role: "muted" }, "  ");
   }
   for (const cue of state.cues ?? []) {
-    const time = cueTime(cue.startMs).padStart(7);
+    const time = formatCueTime(cue.startMs).padStart(7);
     // Continuation lines line up under the text, after the time.
     wrapText(cue.text.replaceAll("\n", " / "), width - 11).forEach((text, i) =>
       lines.push({ text: `  ${i === 0 ? time : " ".repeat(7)}  ${text}` })
@@ -131,20 +117,5 @@ export function detailLines(
 export function EpisodeDetails(
   props: { lines: readonly DetailLine[]; scroll: number; height: number },
 ): ReactNode {
-  const theme = useTheme();
-  const shown = props.lines.slice(props.scroll, props.scroll + props.height);
-  return (
-    <Box flexDirection="column" height={props.height} flexShrink={0} overflow="hidden">
-      {shown.map((line, i) => (
-        <Text
-          key={props.scroll + i}
-          bold={line.bold ?? false}
-          color={line.role ? theme.color(line.role) : undefined}
-          wrap="truncate-end"
-        >
-          {line.text === "" ? " " : line.text}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <DetailLines lines={props.lines} scroll={props.scroll} height={props.height} />;
 }

@@ -4,6 +4,8 @@ import { useTheme } from "../hooks/use_theme.ts";
 
 /** Rows a {@link Panel} spends on its frame and title. */
 export const PANEL_CHROME_ROWS = 3;
+/** Columns a {@link Panel} spends on its frame and padding. */
+export const PANEL_CHROME_COLUMNS = 4;
 
 /** A framed box with a title line; its content is clipped to `height`. */
 export function Panel(

@@ -5,6 +5,13 @@
  */
 import { createContext, type ReactNode, useMemo } from "react";
 import type {
+  AnalysisOptionsInput,
+  AnalysisRun,
+  Expression,
+  ExpressionStatus,
+  ExpressionSummary,
+} from "../../shared/analysis.ts";
+import type {
   AppEvent,
   Cue,
   Episode,
@@ -44,6 +51,32 @@ export interface CuesInput {
   toMs?: number;
 }
 
+/** Input of `expressions.list`. */
+export interface ExpressionsListInput {
+  episodeId?: number;
+  status?: ExpressionStatus;
+  /** Also the expressions that failed validation or ranking (each with its `dropReason`). */
+  includeDropped?: boolean;
+}
+
+/** What a reviewer may change in one expression (`expressions.review`'s `edits`). */
+export interface ExpressionEdits {
+  text?: string;
+  meaning?: string;
+  example?: string;
+  similar?: string[];
+  difficulty?: number;
+  /** Replaces every translation. */
+  translations?: Expression["translations"];
+}
+
+/** Input of `expressions.review`: a decision, edits (for exactly one id), or both. */
+export interface ReviewInput {
+  ids: number[];
+  decision?: "approve" | "reject";
+  edits?: ExpressionEdits;
+}
+
 /**
  * The part of `LingoreelClient` (from `shared/client.ts`) the TUI uses. Screens added later
  * widen it with the procedures they call; the real client satisfies it by construction. The
@@ -67,6 +100,24 @@ export interface TuiClient {
     };
     readonly get: { query(input: { id: number }, options?: CallOptions): Promise<EpisodeDetail> };
     readonly cues: { query(input: CuesInput, options?: CallOptions): Promise<Cue[]> };
+  };
+  readonly expressions: {
+    readonly list: { query(input: ExpressionsListInput, options?: CallOptions): Promise<Expression[]> };
+    readonly review: { mutate(input: ReviewInput, options?: CallOptions): Promise<Expression[]> };
+    readonly summary: {
+      query(
+        input: { episodeIds?: number[] } | undefined,
+        options?: CallOptions,
+      ): Promise<ExpressionSummary[]>;
+    };
+  };
+  readonly analysis: {
+    readonly run: {
+      mutate(
+        input: { episodeId: number; options?: Partial<AnalysisOptionsInput> },
+        options?: CallOptions,
+      ): Promise<AnalysisRun>;
+    };
   };
   readonly events: {
     readonly subscribe: {

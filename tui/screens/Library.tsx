@@ -1,9 +1,19 @@
 import { Box, type Key, Text } from "ink";
-import { type ReactNode, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import {
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from "react";
 import type { AppEvent, MediaRoot } from "../../shared/schemas.ts";
 import { detailLines, EpisodeDetails } from "../components/EpisodeDetails.tsx";
+import { FocusContext } from "../context/FocusContext.tsx";
+import { FilterLine } from "../components/FilterLine.tsx";
 import { LibraryList, listWindowRows } from "../components/LibraryList.tsx";
-import { Panel, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
 import { formatCount, plural } from "../format.ts";
 import { useConnectionState } from "../hooks/use_connection_state.ts";
 import { useEpisodeDetails } from "../hooks/use_episode_details.ts";
@@ -17,23 +27,16 @@ import {
 } from "../hooks/use_library_scan.ts";
 import { useScreenKeys } from "../hooks/use_screen_keys.ts";
 import { useTheme } from "../hooks/use_theme.ts";
-import { char, isPrintable, type ScreenKeyBinding } from "../keys.ts";
+import { char, type ScreenKeyBinding } from "../keys.ts";
+import { guarded, movementKeys, scrollKeys } from "../list_keys.ts";
 import { LibraryView, type Notice } from "../library_view.ts";
+import { isText } from "../text_edit.ts";
 import type { ColorRole } from "../theme.ts";
 import type { ScreenProps } from "./screen.ts";
 
 const EVENT_TYPES = ["library.changed", "library.progress"] as const;
-/** Columns the panel's border and padding take. */
-const PANEL_CHROME_COLUMNS = 4;
 /** The status line under the list: filter input, scan progress, messages. */
 const STATUS_ROWS = 1;
-
-/** Whether a key is text for the filter (a letter, a paste), not a control key. */
-const isText = (input: string, key: Key): boolean =>
-  !key.ctrl && !key.meta && !key.escape && !key.return && !key.tab && isPrintable(input);
-/** Where the next typed character goes, drawn as a block. */
-const TEXT_CURSOR = " ";
-const FILTER_HINT = "  Enter keeps the filter, Esc clears it";
 
 function scanSummary(outcome: ScanOutcome): Notice {
   if ("error" in outcome) return { text: `✗ Scan failed: ${outcome.error}`, role: "error" };
@@ -106,16 +109,7 @@ function StatusLine(
 ): ReactNode {
   const theme = useTheme();
   const { view, scan } = props;
-  if (view.filterOpen) {
-    return (
-      <Text wrap="truncate-end">
-        <Text bold color={theme.color("accent")}>/</Text>
-        {view.filter}
-        <Text inverse>{TEXT_CURSOR}</Text>
-        <Text color={theme.color("muted")}>{FILTER_HINT}</Text>
-      </Text>
-    );
-  }
+  if (view.filterOpen) return <FilterLine text={view.filter} />;
   const progress = progressText(scan.running, scan.progress);
   let line: { text: string; role?: ColorRole } | undefined;
   if (progress) line = { text: progress, role: "accent" };
@@ -181,6 +175,13 @@ export function Library(props: ScreenProps): ReactNode {
   useEffect(() => {
     if (library.episodes) view.setEpisodes(library.episodes);
   }, [view, library.episodes]);
+
+  // The Review screen opens on the episode last under the cursor here.
+  const focus = useContext(FocusContext);
+  const focused = view.current?.id;
+  useEffect(() => {
+    if (focused !== undefined) focus.set(focused);
+  }, [focus, focused]);
 
   const innerWidth = Math.max(1, props.width - PANEL_CHROME_COLUMNS);
   const bodyRows = Math.max(0, props.height - PANEL_CHROME_ROWS - STATUS_ROWS - (eventsError ? 1 : 0));
@@ -249,7 +250,6 @@ function libraryKeys(
 ): ScreenKeyBinding[] {
   const { mode, bodyRows, maxScroll } = options;
   const windowRows = listWindowRows(bodyRows);
-  const page = Math.max(1, windowRows - 1);
   const inList = () => view.details === undefined && !view.filterOpen;
   const inFilter = () => view.details === undefined && view.filterOpen;
   const inDetails = () => view.details !== undefined;
@@ -294,50 +294,7 @@ function libraryKeys(
     },
   ];
   // In the filter, letters are typed into it: only the arrows and Home/End move.
-  const movement = (letters: boolean): ScreenKeyBinding[] => [
-    {
-      label: letters ? "↑↓ j k" : "↑↓",
-      description: "move",
-      helpOnly: letters,
-      matches: (i, k) => (k.downArrow || (letters && i === "j" && !k.ctrl)),
-      run: () => view.move(1, windowRows),
-    },
-    {
-      label: "↑",
-      description: "up",
-      hidden: true,
-      matches: (i, k) => (k.upArrow || (letters && i === "k" && !k.ctrl)),
-      run: () => view.move(-1, windowRows),
-    },
-    {
-      label: "PgUp PgDn",
-      description: "a page up / down",
-      helpOnly: true,
-      matches: (_, k) => k.pageDown,
-      run: () => view.move(page, windowRows),
-    },
-    {
-      label: "PgUp",
-      description: "a page up",
-      hidden: true,
-      matches: (_, k) => k.pageUp,
-      run: () => view.move(-page, windowRows),
-    },
-    {
-      label: letters ? "g G Home End" : "Home End",
-      description: "first / last row",
-      helpOnly: true,
-      matches: (i, k) => (k.home || (letters && i === "g" && !k.ctrl)),
-      run: () => view.jump("start", windowRows),
-    },
-    {
-      label: "End",
-      description: "last row",
-      hidden: true,
-      matches: (i, k) => (k.end || (letters && i === "G" && !k.ctrl)),
-      run: () => view.jump("end", windowRows),
-    },
-  ];
+  const movement = (letters: boolean) => movementKeys(view, windowRows, letters);
   const filter: ScreenKeyBinding[] = [
     {
       label: "Enter",
@@ -354,7 +311,6 @@ function libraryKeys(
     // Listed only: the filter's capture takes it, with the letters typed.
     { label: "Ctrl-U", description: "empty the filter", helpOnly: true, matches: () => false, run: () => {} },
   ];
-  const scroll = (delta: number) => () => view.scrollDetails(delta, maxScroll);
   const details: ScreenKeyBinding[] = [
     {
       label: "Esc / Backspace",
@@ -362,41 +318,9 @@ function libraryKeys(
       matches: (_, k) => k.escape || k.backspace || k.delete,
       run: () => view.closeDetails(),
     },
-    {
-      label: "↑↓ j k",
-      description: "scroll",
-      matches: (i, k) => k.downArrow || (i === "j" && !k.ctrl),
-      run: scroll(1),
-    },
-    {
-      label: "↑",
-      description: "up",
-      hidden: true,
-      matches: (i, k) => k.upArrow || (i === "k" && !k.ctrl),
-      run: scroll(-1),
-    },
-    {
-      label: "PgUp PgDn",
-      description: "scroll a page",
-      helpOnly: true,
-      matches: (_, k) => k.pageDown,
-      run: scroll(page),
-    },
-    {
-      label: "PgUp",
-      description: "up a page",
-      hidden: true,
-      matches: (_, k) => k.pageUp,
-      run: scroll(-page),
-    },
+    ...scrollKeys((delta) => view.scrollDetails(delta, maxScroll), windowRows),
   ];
 
-  const guarded = (bindings: ScreenKeyBinding[], inMode: () => boolean, shown: boolean) =>
-    bindings.map((binding) => ({
-      ...binding,
-      hidden: binding.hidden || !shown,
-      matches: (input: string, key: Key) => inMode() && binding.matches(input, key),
-    }));
   return [
     ...guarded(list, inList, mode === "list"),
     ...guarded(movement(true), inList, mode === "list"),

@@ -6,6 +6,7 @@
  */
 import { Dashboard } from "./Dashboard.tsx";
 import { Library } from "./Library.tsx";
+import { Review } from "./Review.tsx";
 import type { ScreenDefinition } from "./screen.ts";
 
 export type { ScreenDefinition, ScreenProps } from "./screen.ts";
@@ -14,4 +15,5 @@ export type { ScreenDefinition, ScreenProps } from "./screen.ts";
 export const SCREENS: readonly ScreenDefinition[] = [
   { key: "1", id: "dashboard", title: "Dashboard", component: Dashboard },
   { key: "2", id: "library", title: "Library", component: Library },
+  { key: "3", id: "review", title: "Review", component: Review },
 ];

@@ -10,6 +10,11 @@ export interface ScreenProps {
   readonly width: number;
   /** Rows available to the screen (the terminal minus header and footer). */
   readonly height: number;
+  /**
+   * Whether the screen is the one shown (not another screen, not the help). Screens stay
+   * mounted while hidden, so this is how one notices that it is shown again.
+   */
+  readonly active: boolean;
 }
 
 /** One screen of the TUI. Its own keys it declares with `useScreenKeys`. */
