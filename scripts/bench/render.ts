@@ -164,6 +164,8 @@ try {
     "160k",
     "-ar",
     "48000",
+    "-ac",
+    "2",
   ];
   started = performance.now();
   for (const [i, plan] of plans.entries()) {
@@ -260,7 +262,7 @@ try {
       "-i",
       join(d, "6-overlay.mp4"),
       "-af",
-      "loudnorm=I=-16:TP=-1.5:LRA=11,aresample=48000",
+      "loudnorm=I=-16:TP=-1.5:LRA=11,aresample=48000,aformat=channel_layouts=stereo",
       ...enc,
       join(d, "7-final.mp4"),
     ]);
