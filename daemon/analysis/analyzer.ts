@@ -139,14 +139,20 @@ export class Analyzer {
   /** What analysing these episodes would take: calls, tokens and cost, and whether it fits the budget. */
   async estimate(episodeIds: number[], input: AnalysisOptionsInput = {}): Promise<AnalysisEstimate> {
     const options = analysisOptionsSchema.parse(input);
+    const plans = [];
+    for (const episodeId of episodeIds) plans.push(await this.#plan(episodeId, options));
+    return await this.#estimate(plans, options);
+  }
+
+  async #estimate(plans: Plan[], options: AnalysisOptions): Promise<AnalysisEstimate> {
     const prices = await this.deps.settings.get("analysis.prices");
     const outputPerCall = expectedOutputTokens(
       options.expressionsPerChunk.max,
       options.targetLanguages.length,
     );
     const episodes: AnalysisEstimate["episodes"] = [];
-    for (const episodeId of episodeIds) {
-      const plan = await this.#plan(episodeId, options);
+    for (const plan of plans) {
+      const episodeId = plan.episodeId;
       const cached = await cachedKeys(this.deps.db, plan.chunks.map((c) => c.key));
       // sample chunks are answered from their hand-written reply: no call, no cost
       const uncached = plan.chunks.filter((c) => !cached.has(c.key) && c.sample === undefined);
@@ -191,7 +197,7 @@ export class Analyzer {
     const { db, log } = this.deps;
     const options = analysisOptionsSchema.parse(input);
     const plan = await this.#plan(episodeId, options);
-    const estimate = await this.estimate([episodeId], input);
+    const estimate = await this.#estimate([plan], options);
     if (estimate.totals.calls > 0 && !this.deps.hasKey) {
       throw new LlmError(
         "not_configured",
