@@ -43,6 +43,14 @@ export class GroupNotFoundError extends Error {
   }
 }
 
+/** No rendered video with that id. */
+export class RenderNotFoundError extends Error {
+  constructor(ids: number[]) {
+    super(`No render ${ids.join(", ")}: list them with renders.list.`);
+    this.name = "RenderNotFoundError";
+  }
+}
+
 /** One video to make: its plan and what it is made of. */
 export interface PlannedOutput {
   plan: RenderPlan;

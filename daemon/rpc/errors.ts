@@ -19,6 +19,7 @@ const CODES: Record<string, Code> = {
   LlmError: "PRECONDITION_FAILED",
   BudgetExceededError: "CONFLICT",
   GroupNotFoundError: "NOT_FOUND",
+  RenderNotFoundError: "NOT_FOUND",
   RenderError: "UNPROCESSABLE_CONTENT",
   PlanTooLongError: "BAD_REQUEST",
 };

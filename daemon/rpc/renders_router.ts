@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { renderKindSchema, renderOptionsSchema } from "../../shared/render.ts";
-import { GroupNotFoundError, toRender } from "../render/mod.ts";
+import { RenderNotFoundError, toRender } from "../render/mod.ts";
 import { procedure, router } from "./trpc.ts";
 
 const id = z.number().int().positive();
@@ -22,7 +22,7 @@ export const rendersRouter = router({
   get: procedure.input(z.object({ id })).query(async ({ ctx, input }) => {
     const row = await ctx.services.database.db.selectFrom("renders").selectAll().where("id", "=", input.id)
       .executeTakeFirst();
-    if (!row) throw new GroupNotFoundError(`Render ${input.id} does not exist: list them with renders.list.`);
+    if (!row) throw new RenderNotFoundError([input.id]);
     return toRender(row);
   }),
 
