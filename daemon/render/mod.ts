@@ -16,5 +16,12 @@ export {
   PlanTooLongError,
   type RenderPlan,
 } from "./plan.ts";
-export { GroupNotFoundError, type PlannedOutput, Renderer, RenderError, toRender } from "./renderer.ts";
+export {
+  GroupNotFoundError,
+  type PlannedOutput,
+  Renderer,
+  RenderError,
+  RenderNotFoundError,
+  toRender,
+} from "./renderer.ts";
 export { buildSidecar, fitTags, slug, tagsLength } from "./sidecar.ts";

@@ -39,9 +39,7 @@ export const rendersRouter = router({
         .where("id", "in", input.ids).returningAll().execute();
       if (rows.length !== input.ids.length) {
         const found = new Set(rows.map((r) => r.id));
-        throw new GroupNotFoundError(
-          `Render ${input.ids.filter((i) => !found.has(i)).join(", ")} does not exist.`,
-        );
+        throw new RenderNotFoundError(input.ids.filter((i) => !found.has(i)));
       }
       return rows.map(toRender);
     },
