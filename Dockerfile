@@ -4,7 +4,7 @@
 FROM debian:bookworm-slim
 ARG DENO_VERSION=2.9.6
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core ca-certificates nodejs npm \
+ && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core fonts-noto-cjk ca-certificates nodejs npm \
  && npm install --global --no-audit --no-fund "deno@${DENO_VERSION}" \
  && apt-get purge -y npm && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* /root/.npm \
  && useradd --system --create-home --home-dir /var/lib/lingoreel lingoreel

@@ -47,4 +47,4 @@ ensure_deno() {
 }
 
 # The Debian packages the product needs at run time.
-RUNTIME_PACKAGES=(ffmpeg redis-server fonts-dejavu-core ca-certificates)
+RUNTIME_PACKAGES=(ffmpeg redis-server fonts-dejavu-core fonts-noto-cjk ca-certificates)

@@ -411,7 +411,7 @@ Deno.test("a combined Short renders in one encode: planned length, 1080x1920 H.2
   }
 });
 
-Deno.test("every output video is exactly one ffmpeg run; a lesson is 1920x1080", async () => {
+Deno.test("every output video is exactly one ffmpeg run; a lesson is 1920x1080; a missing hardware encoder falls back", async () => {
   const { t, groups, cleanup } = await renderFixture();
   try {
     const runs: string[][] = [];
@@ -422,12 +422,19 @@ Deno.test("every output video is exactly one ffmpeg run; a lesson is 1920x1080",
         return real.run(args, options);
       },
     };
+    // no NVIDIA card here: the encoder is probed and replaced by libx264 with a warning
     const renders = await t.daemon.services.renderer.renderGroup(groups[1], {
       ...FAST,
       kinds: ["short", "long"],
+      encoder: "h264_nvenc",
     });
     assertEquals(renders.length, 2);
     assertEquals(runs.length, 2, "one encode per video");
+    assertEquals(runs.every((args) => args[args.indexOf("-c:v") + 1] === "libx264"), true);
+    assertEquals(
+      t.log.lines.some((l) => String(l.msg).includes("h264_nvenc does not work on this machine")),
+      true,
+    );
     assertEquals(
       runs.every((args) => args.filter((a) => a === "-i").length === 1),
       true,
