@@ -589,7 +589,7 @@ Deno.test("with colours, approved is green, rejected red, and the expression's o
 
 Deno.test("the help lists every key of the review screen", async () => {
   using app = await openReview(reviewClient());
-  const footer = /^a approve\s+x reject\s+e edit\s+Space select\s+r analyse.*\? help\s+q \/ Ctrl-C quit$/;
+  const footer = /^a approve\s+x reject\s+e edit\s+R render\s+Space select\s+.*\? help\s+q \/ Ctrl-C quit$/;
   await waitForFrame(
     app,
     (f) => footer.test(plain(f).split("\n").at(-1) ?? ""),
@@ -607,6 +607,8 @@ Deno.test("the help lists every key of the review screen", async () => {
       "reject all or selected",
       "unselect all",
       "↑↓ j k",
+      "analyse",
+      "render",
     ]
   ) {
     assertStringIncludes(help, expected);

@@ -1,7 +1,8 @@
 /**
  * The TUI in a real terminal (tmux) against the real daemon: it connects, shows health, follows
  * a daemon restart, scans and browses a media library, analyses a sample episode and reviews
- * its expressions, and quits on `q` with exit status 0.
+ * its expressions, renders a group and marks the video on the Outputs screen, and quits on `q`
+ * with exit status 0.
  */
 import { join } from "@std/path";
 import { delay } from "@std/async/delay";
@@ -15,6 +16,8 @@ const SAMPLE_FILE = "lingoreel-sample-analyses.json";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const WAIT_MS = 30_000;
+/** A real render: 10–60 s per video, more while other work keeps the CPUs busy. */
+const RENDER_WAIT_MS = 240_000;
 
 async function tmux(socket: string, ...args: string[]): Promise<string> {
   // A server of our own (-S): nothing here can touch a person's tmux sessions.
@@ -29,8 +32,8 @@ async function tmux(socket: string, ...args: string[]): Promise<string> {
 interface TuiSession extends AsyncDisposable {
   capture(): Promise<string>;
   press(...keys: string[]): Promise<void>;
-  /** Polls the pane until `predicate` holds; fails with the pane's text after {@link WAIT_MS}. */
-  waitFor(predicate: (pane: string) => boolean, what: string): Promise<string>;
+  /** Polls the pane until `predicate` holds; fails with the pane's text after `timeoutMs` ({@link WAIT_MS}). */
+  waitFor(predicate: (pane: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
   /** The TUI's exit status once it has ended. */
   exitStatus(): Promise<number | undefined>;
 }
@@ -79,15 +82,15 @@ async function startTui(env: Record<string, string>, size = { columns: 100, rows
     async press(...keys) {
       await tmux(socket, "send-keys", "-t", name, ...keys);
     },
-    async waitFor(predicate, what) {
-      const deadline = Date.now() + WAIT_MS;
+    async waitFor(predicate, what, timeoutMs = WAIT_MS) {
+      const deadline = Date.now() + timeoutMs;
       let pane = "";
       while (Date.now() < deadline) {
         pane = await capture();
         if (predicate(pane)) return pane;
         await delay(100);
       }
-      throw new Error(`Timed out after ${WAIT_MS} ms waiting for ${what}. The pane shows:\n${pane}`);
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}. The pane shows:\n${pane}`);
     },
     async exitStatus() {
       try {
@@ -284,6 +287,104 @@ Deno.test("in a real terminal the Review screen analyses a sample episode withou
     "the approved expression",
   );
   assert(/› \[ \] · call it a day/.test(approved), `the cursor did not move on:\n${approved}`);
+  await tui.press("q");
+  assertEquals(await waitForExit(tui), 0, await tui.capture());
+});
+
+Deno.test("in a real terminal R on the Review screen renders a group, and the Outputs screen lists the video and marks it", async () => {
+  const media = await Deno.makeTempDir({ prefix: "lingoreel-tui-render-" });
+  await using _media = { [Symbol.asyncDispose]: () => Deno.remove(media, { recursive: true }) };
+  // Nine seconds of a tiny picture: the smallest source a scene, its replays and a card come from.
+  const base = join(media, "Sample Show", "Season 1", "Sample Show - S01E01 - Coffee");
+  await Deno.mkdir(join(media, "Sample Show", "Season 1"), { recursive: true });
+  const ffmpeg = await new Deno.Command("ffmpeg", {
+    args: [
+      ..."-v error -y -f lavfi -i testsrc2=size=64x64:rate=10:duration=9".split(" "),
+      ..."-f lavfi -i sine=frequency=440:duration=9 -c:v libx264 -preset ultrafast -c:a aac -shortest".split(
+        " ",
+      ),
+      `${base}.mp4`,
+    ],
+  }).output();
+  assert(ffmpeg.success, new TextDecoder().decode(ffmpeg.stderr));
+  const lines = ["Good morning.", "Let's break the ice with some coffee.", "Fine by me."];
+  const time = (ms: number) => new Date(ms).toISOString().slice(11, 23).replace(".", ",");
+  await writeText(
+    `${base}.en.srt`,
+    lines.map((text, i) => `${i + 1}\n${time(i * 3_000)} --> ${time(i * 3_000 + 2_500)}\n${text}\n`).join(
+      "\n",
+    ),
+  );
+  await writeText(
+    join(media, "Sample Show", SAMPLE_FILE),
+    JSON.stringify({
+      format: "lingoreel-sample-analyses",
+      show: "Sample Show",
+      episodes: {
+        S01E01: {
+          expressions: [{
+            expression: "break the ice",
+            expressionCue: 2,
+            contextStartCue: 1,
+            contextEndCue: 3,
+            translations: [{
+              language: "es",
+              expression: "romper el hielo",
+              line: "…",
+              title: "Aprende «romper el hielo»",
+            }],
+            meaning: "to make people feel relaxed",
+            similar: [],
+            example: "A joke breaks the ice.",
+            difficulty: 4,
+            usefulness: 8,
+            keywords: ["ice"],
+            sceneType: "chat",
+          }],
+        },
+      },
+    }),
+  );
+
+  await using daemon = await startDaemonProcess({ env: { LINGOREEL_MEDIA_ROOTS: media } });
+  await using tui = await startTui(
+    { LINGOREEL_DATA_DIR: daemon.dataDir, LINGOREEL_TOKEN: daemon.token },
+    { columns: 80, rows: 24 },
+  );
+  await tui.waitFor((text) => text.includes(`connected to ${daemon.info.url}`), "the connection");
+  await tui.press("2");
+  await tui.waitFor((text) => text.includes("The library is empty"), "the empty library");
+  await tui.press("r");
+  await tui.waitFor((text) => text.includes("Scan done") && text.includes("Coffee"), "the scanned episode");
+  await tui.press("4");
+  await tui.waitFor((text) => text.includes("No videos rendered yet"), "no videos yet");
+  await tui.press("3");
+  await tui.waitFor((text) => text.includes("No expressions for this episode yet"), "the unanalysed episode");
+  await tui.press("r");
+  await tui.waitFor((text) => text.includes("Analysis completed"), "the sample analysis");
+
+  await tui.press("R");
+  await tui.waitFor((text) => text.includes("this takes a minute"), "rendering");
+  const rendered = await tui.waitFor(
+    (text) => text.includes("Rendered 1 video") || text.includes("Render failed"),
+    "the render's outcome",
+    RENDER_WAIT_MS,
+  );
+  assert(rendered.includes("Rendered 1 video"), `the render failed:\n${rendered}`);
+  assert(rendered.includes("-short.mp4"), `no path in:\n${rendered}`);
+
+  await tui.press("4");
+  const listed = await tui.waitFor(
+    (text) => text.includes("Outputs — 1 video"),
+    "the video on the Outputs screen",
+  );
+  assert(
+    /› \[ \] {3}short\s+0:\d\d\s+[\d.]+ [kM]B\s+break the ice\s+Sample Sh/.test(listed),
+    `no row in:\n${listed}`,
+  );
+  assert(listed.includes("1080x1920"), `no details in:\n${listed}`);
+  await tui.press("m");
+  await tui.waitFor((text) => text.includes("★ Marked") && /› \[ \] ★ short/.test(text), "the video marked");
   await tui.press("q");
   assertEquals(await waitForExit(tui), 0, await tui.capture());
 });

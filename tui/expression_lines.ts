@@ -6,7 +6,7 @@
 import type { Expression } from "../shared/analysis.ts";
 import { formatCueTime, wrapText } from "./format.ts";
 import { expressionLook } from "./theme.ts";
-import type { DetailLine } from "./components/DetailLines.tsx";
+import { type DetailLine, wrappedLines } from "./components/DetailLines.tsx";
 
 /** What the details of a sample expression say about where it comes from. */
 export const SAMPLE_NOTE = "[sample] hand-written sample analysis, no LLM call";
@@ -19,17 +19,8 @@ export const SAMPLE_NOTE = "[sample] hand-written sample analysis, no LLM call";
  */
 export function expressionLines(expression: Expression, width: number): DetailLine[] {
   const lines: DetailLine[] = [];
-  /** Adds `text` wrapped, the first line after `label`, the others indented under the text. */
-  const add = (text: string, style: Omit<DetailLine, "text"> = {}, indent = "") => {
-    const lead = indent + (style.label ?? "");
-    wrapText(text, width - lead.length).forEach((line, i) =>
-      lines.push(
-        i === 0
-          ? { ...style, text: line, label: lead || undefined }
-          : { ...style, label: undefined, text: " ".repeat(lead.length) + line },
-      )
-    );
-  };
+  const add = (text: string, style: Omit<DetailLine, "text"> = {}, indent = "") =>
+    lines.push(...wrappedLines(text, width, style, indent));
   const look = expressionLook(expression.status);
   add(
     [

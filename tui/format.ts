@@ -108,3 +108,23 @@ export function formatCueTime(ms: number): string {
 export function formatUsd(usd: number): string {
   return `$${usd.toFixed(4)}`;
 }
+
+/**
+ * `text` cut to `width` characters from the left, with `…` in front: the end of a path (the
+ * file name) stays visible.
+ */
+export function truncateStart(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 0) return "";
+  return `…${chars.slice(chars.length - width + 1).join("")}`;
+}
+
+/** The local date and time of an ISO 8601 instant, as `2026-11-21 10:04`. */
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${
+    pad2(date.getHours())
+  }:${pad2(date.getMinutes())}`;
+}

@@ -33,6 +33,7 @@ const tuiClient: TuiClient = {
   library: client.library,
   expressions: client.expressions,
   analysis: client.analysis,
+  renders: client.renders,
   close: closeClient,
 };
 

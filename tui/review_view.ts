@@ -80,6 +80,8 @@ export class ReviewView {
   notice: Notice | undefined;
   /** The episode an analysis run of this screen is running for. */
   analysing: number | undefined;
+  /** The group a render this screen asked for is running for, with the expression it was asked on. */
+  rendering: { readonly groupId: number; readonly text: string } | undefined;
   /** The edit form, while {@link mode} is `edit`. */
   form: ExpressionForm | undefined;
   /** The mode the edit form goes back to. */
@@ -391,6 +393,24 @@ export class ReviewView {
   /** Marks the analysis as ended, with its outcome as the message. */
   endAnalysis(notice: Notice): void {
     this.analysing = undefined;
+    this.notify(notice);
+  }
+
+  /**
+   * Marks a render of the group of `expression` as started; false when one already runs (one at
+   * a time: the status line says which).
+   */
+  startRender(expression: { groupId: number; text: string }): boolean {
+    if (this.rendering) return false;
+    this.rendering = { groupId: expression.groupId, text: expression.text };
+    this.notice = undefined;
+    this.#changed();
+    return true;
+  }
+
+  /** Marks the render as ended, with its outcome as the message. */
+  endRender(notice: Notice): void {
+    this.rendering = undefined;
     this.notify(notice);
   }
 }

@@ -9,6 +9,7 @@ import { render } from "ink-testing-library";
 import type { ReactElement } from "react";
 import type { AnalysisRun, Expression, ExpressionSummary } from "../../shared/analysis.ts";
 import type { ConnectionState } from "../../shared/client.ts";
+import type { Render } from "../../shared/render.ts";
 import type {
   AppEvent,
   Cue,
@@ -27,6 +28,8 @@ import type {
   CuesInput,
   EventObserver,
   ExpressionsListInput,
+  RendersCreateInput,
+  RendersListInput,
   ReviewInput,
   TuiClient,
 } from "../../tui/context/ClientContext.tsx";
@@ -66,7 +69,8 @@ export async function until(
   what: string,
   options: { timeoutMs?: number; describe?: () => string } = {},
 ): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 3_000;
+  // Generous: a benchmark may keep the machine's CPUs busy while the tests run.
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) {
@@ -274,6 +278,47 @@ export function analysisRun(fields: Partial<AnalysisRun> & { episodeId: number }
   };
 }
 
+/**
+ * A rendered Short of expression `text` (id `expressionIds[0]`, default `id * 10`) from Sample
+ * Show S01E01, with a sidecar in English and Spanish.
+ */
+export function renderOf(fields: Partial<Render> & { id: number; text?: string }): Render {
+  const { text = "break the ice", ...rest } = fields;
+  const kind = rest.kind ?? "short";
+  const expressionId = rest.expressionIds?.[0] ?? fields.id * 10;
+  const slug = text.replaceAll(" ", "-");
+  const path = rest.path ?? `/data/outputs/sample-show/S01E01/${slug}-e${expressionId}-${kind}.mp4`;
+  const durationMs = rest.durationMs ?? 58_000;
+  return {
+    groupId: 1,
+    episodeId: 1,
+    expressionIds: [expressionId],
+    kind,
+    path,
+    sidecarPath: path.replace(/\.mp4$/, ".json"),
+    sidecar: {
+      titles: { es: `Aprende «${text}» | Sample Show`, en: `"${text}" — learn it from Sample Show` },
+      description: `“${text}” — what "${text}" means\nes: «${text}» en español\n\n` +
+        "Clip from Sample Show S01E01 (00:01:47–00:02:10), used for language teaching.\nMade with lingoreel.",
+      tags: [text, "Sample Show", "learn english"],
+      language: "en",
+      madeForKids: false,
+      source: { show: "Sample Show", episode: "S01E01", startMs: 107_000, endMs: 130_000 },
+      expressions: [{ id: expressionId, text }],
+      kind,
+      durationMs,
+    },
+    durationMs,
+    sizeBytes: 4_200_000,
+    width: kind === "short" ? 1080 : 1920,
+    height: kind === "short" ? 1920 : 1080,
+    renderMs: 23_400,
+    marked: false,
+    createdAt: "2026-11-21T10:00:00.000Z",
+    ...rest,
+  };
+}
+
 /** An error as the tRPC client throws it for a daemon's `TRPCError`. */
 export function rpcError(code: string, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
@@ -285,6 +330,13 @@ export function rpcError(code: string, message: string): Error {
 /** A scan the test finishes by hand. */
 interface PendingScan {
   resolve(result: ScanResult): void;
+  reject(error: Error): void;
+}
+
+/** A `renders.create` call the test finishes by hand. */
+interface PendingRender {
+  readonly input: RendersCreateInput;
+  resolve(renders: Render[]): void;
   reject(error: Error): void;
 }
 
@@ -329,6 +381,16 @@ export class FakeClient {
   reviewError: Error | undefined;
   /** Runs asked for with `analysis.run`, answered by the test. */
   readonly runs: PendingRun[] = [];
+  /** Every rendered video, newest first. */
+  renders: Render[] = [];
+  /** Every `renders.list` input, in order. */
+  readonly renderListCalls: (RendersListInput | undefined)[] = [];
+  /** Every `renders.mark` input, in order. */
+  readonly markCalls: { ids: number[]; marked: boolean }[] = [];
+  /** The error `renders.mark` fails with, if set. */
+  markError: Error | undefined;
+  /** Renders asked for with `renders.create`, answered by the test. */
+  readonly renderCalls: PendingRender[] = [];
   #eventId = 0;
   #clock = Date.parse("2026-11-21T10:00:00.000Z");
 
@@ -452,6 +514,38 @@ export class FakeClient {
       run: {
         mutate: ({ episodeId }) =>
           new Promise<AnalysisRun>((resolve, reject) => this.runs.push({ episodeId, resolve, reject })),
+      },
+    },
+    renders: {
+      list: {
+        query: (input) => {
+          this.renderListCalls.push(input);
+          return Promise.resolve(
+            this.renders.filter((r) =>
+              (input?.episodeId === undefined || r.episodeId === input.episodeId) &&
+              (input?.groupId === undefined || r.groupId === input.groupId) &&
+              (input?.kind === undefined || r.kind === input.kind)
+            ),
+          );
+        },
+      },
+      mark: {
+        mutate: (input) => {
+          this.markCalls.push(input);
+          if (this.markError) return Promise.reject(this.markError);
+          const missing = input.ids.filter((id) => !this.renders.some((r) => r.id === id));
+          if (missing.length > 0) {
+            return Promise.reject(rpcError("NOT_FOUND", `Render ${missing.join(", ")} does not exist.`));
+          }
+          this.renders = this.renders.map((r) =>
+            input.ids.includes(r.id) ? { ...r, marked: input.marked } : r
+          );
+          return Promise.resolve(this.renders.filter((r) => input.ids.includes(r.id)));
+        },
+      },
+      create: {
+        mutate: (input) =>
+          new Promise<Render[]>((resolve, reject) => this.renderCalls.push({ input, resolve, reject })),
       },
     },
     close: () => {

@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
+import { plural, wrapText } from "../format.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import type { ColorRole } from "../theme.ts";
 
@@ -10,6 +11,37 @@ export interface DetailLine {
   readonly bold?: boolean;
   /** A heading before the text on the same line, e.g. `Meaning `. */
   readonly label?: string;
+}
+
+/**
+ * `text` wrapped to `width` columns as details lines: the first after `style.label` (itself
+ * after `indent`), the others indented under the text.
+ */
+export function wrappedLines(
+  text: string,
+  width: number,
+  style: Omit<DetailLine, "text"> = {},
+  indent = "",
+): DetailLine[] {
+  const lead = indent + (style.label ?? "");
+  return wrapText(text, width - lead.length).map((line, i) =>
+    i === 0
+      ? { ...style, text: line, label: lead || undefined }
+      : { ...style, label: undefined, text: " ".repeat(lead.length) + line }
+  );
+}
+
+/**
+ * The first `height` of `lines`; when they do not all fit, the last one shown says how many
+ * more there are and that Enter shows them all.
+ */
+export function clipLines(lines: readonly DetailLine[], height: number): readonly DetailLine[] {
+  if (lines.length <= height) return lines;
+  const kept = Math.max(0, height - 1);
+  return [...lines.slice(0, kept), {
+    text: `… Enter shows all (${plural(lines.length - kept, "more line")})`,
+    role: "muted",
+  }];
 }
 
 /**

@@ -11,6 +11,7 @@ import type {
   ExpressionStatus,
   ExpressionSummary,
 } from "../../shared/analysis.ts";
+import type { Render, RenderKind, RenderOptionsInput } from "../../shared/render.ts";
 import type {
   AppEvent,
   Cue,
@@ -77,6 +78,19 @@ export interface ReviewInput {
   edits?: ExpressionEdits;
 }
 
+/** Input of `renders.list`: every rendered video when omitted. */
+export interface RendersListInput {
+  episodeId?: number;
+  groupId?: number;
+  kind?: RenderKind;
+}
+
+/** Input of `renders.create`: a group of expressions, rendered with default options unless given. */
+export interface RendersCreateInput {
+  groupId: number;
+  options?: Partial<RenderOptionsInput>;
+}
+
 /**
  * The part of `LingoreelClient` (from `shared/client.ts`) the TUI uses. Screens added later
  * widen it with the procedures they call; the real client satisfies it by construction. The
@@ -118,6 +132,16 @@ export interface TuiClient {
         options?: CallOptions,
       ): Promise<AnalysisRun>;
     };
+  };
+  readonly renders: {
+    /** Rendered videos, newest first. */
+    readonly list: { query(input?: RendersListInput, options?: CallOptions): Promise<Render[]> };
+    /** Marks (or unmarks) videos for the publishing calendar; at most 500 ids. */
+    readonly mark: {
+      mutate(input: { ids: number[]; marked: boolean }, options?: CallOptions): Promise<Render[]>;
+    };
+    /** Renders a group now (10–60 s per video); the videos it made. */
+    readonly create: { mutate(input: RendersCreateInput, options?: CallOptions): Promise<Render[]> };
   };
   readonly events: {
     readonly subscribe: {

@@ -1,5 +1,6 @@
 import { useMemo } from "react";
 import type { AnalysisRun, Expression } from "../../shared/analysis.ts";
+import type { Render } from "../../shared/render.ts";
 import { describeError, formatCount, formatUsd, plural } from "../format.ts";
 import type { Notice } from "../library_view.ts";
 import type { ReviewView } from "../review_view.ts";
@@ -42,6 +43,19 @@ export function runSummary(run: AnalysisRun): Notice {
   }
 }
 
+/** What a finished render says on the status line: how many videos, where they are. */
+export function renderedSummary(renders: readonly Render[], durationMs: number): Notice {
+  const seconds = (durationMs / 1000).toFixed(1);
+  if (renders.length === 0) {
+    return { text: `Rendered nothing in ${seconds} s: the group made no video`, role: "warn" };
+  }
+  const paths = renders.map((render) => render.path).join(", ");
+  return {
+    text: `✓ Rendered ${plural(renders.length, "video")} in ${seconds} s (screen 4 lists them): ${paths}`,
+    role: "ok",
+  };
+}
+
 /** How a decision reads in messages. */
 const DONE = { approve: "Approved", reject: "Rejected" } as const;
 
@@ -56,6 +70,11 @@ export interface ReviewActions {
   save(): void;
   /** Analyses the episode under review (one run at a time), then reloads it. */
   analyse(onDone: (episodeId: number) => void): void;
+  /**
+   * Renders the group of the expression under the cursor with the default options (one render
+   * at a time), then says where the videos are or why it failed.
+   */
+  render(): void;
 }
 
 /** The Review screen's calls, each updating `view` with what the daemon answers. */
@@ -138,6 +157,30 @@ export function useReviewActions(view: ReviewView): ReviewActions {
         (run) => view.endAnalysis(runSummary(run)),
         (error) => view.endAnalysis({ text: `✗ Analysis failed: ${describeError(error)}`, role: "error" }),
       ).finally(() => onDone(episodeId));
+    },
+
+    render() {
+      const expression = view.current;
+      if (!expression) {
+        view.notify({ text: "No expression here to render", role: "muted" });
+        return;
+      }
+      const { groupId, text } = expression;
+      if (groupId === null) {
+        view.notify({
+          text: `"${text}" belongs to no group, so there is nothing to render: ` +
+            "only expressions an analysis kept are grouped",
+          role: "warn",
+        });
+        return;
+      }
+      // One at a time: the status line says which one runs.
+      if (!view.startRender({ groupId, text })) return;
+      const started = Date.now();
+      client.renders.create.mutate({ groupId }).then(
+        (renders) => view.endRender(renderedSummary(renders, Date.now() - started)),
+        (error) => view.endRender({ text: `✗ Render failed: ${describeError(error)}`, role: "error" }),
+      );
     },
   }), [client, view]);
 }

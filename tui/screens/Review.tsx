@@ -10,14 +10,16 @@ import {
   useSyncExternalStore,
 } from "react";
 import type { AppEvent, Episode } from "../../shared/schemas.ts";
-import { DetailLines } from "../components/DetailLines.tsx";
+import { clipLines, DetailLines } from "../components/DetailLines.tsx";
+import { type EmptyLine, EmptyLines } from "../components/EmptyLines.tsx";
 import { ExpressionEditor } from "../components/ExpressionEditor.tsx";
 import { ExpressionList } from "../components/ExpressionList.tsx";
 import { FilterLine } from "../components/FilterLine.tsx";
 import { type EpisodeNote, LibraryList, listWindowRows } from "../components/LibraryList.tsx";
 import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { StatusRows, statusRows } from "../components/StatusRows.tsx";
 import { expressionLines } from "../expression_lines.ts";
-import { formatCount, plural, wrapText } from "../format.ts";
+import { formatCount, plural } from "../format.ts";
 import { FocusContext } from "../context/FocusContext.tsx";
 import { useClient } from "../hooks/use_client.ts";
 import { useConnectionState } from "../hooks/use_connection_state.ts";
@@ -33,17 +35,11 @@ import { episodeCode, episodeTitle } from "../library_rows.ts";
 import type { Notice } from "../library_view.ts";
 import { guarded, movementKeys, scrollKeys } from "../list_keys.ts";
 import { type EpisodeCounts, ReviewView } from "../review_view.ts";
+import { splitRows } from "../split_rows.ts";
 import { editText, textField } from "../text_edit.ts";
-import type { ColorRole } from "../theme.ts";
 import type { ScreenProps } from "./screen.ts";
 
 const EVENT_TYPES = ["expressions.changed", "library.changed"] as const;
-/** The most lines a message on the status line wraps to (an error says what to do: read it whole). */
-const MAX_STATUS_ROWS = 6;
-/** Below this height the details of the expression under the cursor are shown on Enter only. */
-const MIN_SPLIT_HEIGHT = 14;
-/** The share of the rows (after the frames) that the list gets when the details are shown below. */
-const LIST_SHARE = 0.4;
 
 /** `Sample Show S01E02 · The Title`, or a film's name and year. */
 export function episodeLabel(episode: Episode | undefined, id?: number): string {
@@ -73,16 +69,23 @@ function pickerNote(view: ReviewView): EpisodeNote {
   };
 }
 
-/** The line(s) under the list: a run in progress, the latest message, or what the keys do. */
+/**
+ * The line(s) under the list: an analysis or a render in progress, the latest message, or what
+ * the keys do.
+ */
 function statusLine(view: ReviewView, loadError: string | undefined): Notice {
+  const running: string[] = [];
   if (view.analysing !== undefined) {
-    return {
-      text: `Analysing ${
-        episodeLabel(view.episode(view.analysing), view.analysing)
-      }… (an LLM call per chunk)`,
-      role: "accent",
-    };
+    running.push(
+      `Analysing ${episodeLabel(view.episode(view.analysing), view.analysing)}… (an LLM call per chunk)`,
+    );
   }
+  if (view.rendering) {
+    running.push(
+      `Rendering "${view.rendering.text}" (group ${view.rendering.groupId})… (this takes a minute)`,
+    );
+  }
+  if (running.length > 0) return { text: running.join(" · "), role: "accent" };
   if (view.notice) return view.notice;
   if (loadError && view.loaded) return { text: `✗ Reloading failed: ${loadError}`, role: "error" };
   if (view.selection.size > 0) {
@@ -103,29 +106,11 @@ function statusLine(view: ReviewView, loadError: string | undefined): Notice {
   return { text: parts.join(" · "), role: "muted" };
 }
 
-/** Lines of `notice` at `width`: up to {@link MAX_STATUS_ROWS}, and a quarter of `height`. */
-function statusRows(notice: Notice, width: number, height: number): string[] {
-  const lines = wrapText(notice.text, width);
-  const max = Math.max(2, Math.min(MAX_STATUS_ROWS, Math.floor(height / 4)));
-  return lines.length <= max ? lines : [...lines.slice(0, max - 1), `${lines[max - 1]}…`];
-}
-
-function StatusRows(props: { lines: readonly string[]; role: ColorRole }): ReactNode {
-  const theme = useTheme();
-  return (
-    <Box flexDirection="column" flexShrink={0}>
-      {props.lines.map((line, i) => (
-        <Text key={i} color={theme.color(props.role)} wrap="truncate-end">{line === "" ? " " : line}</Text>
-      ))}
-    </Box>
-  );
-}
-
 /** What the list area says when the episode shows no expressions. */
 function emptyLines(
   view: ReviewView,
   state: { connected: boolean; libraryError?: string; countsError?: string; loadError?: string },
-): { text: string; role?: ColorRole }[] {
+): EmptyLine[] {
   if (!view.libraryLoaded || !view.countsLoaded) {
     const error = state.libraryError ?? state.countsError;
     if (error) return [{ text: `✗ Loading failed: ${error}`, role: "error" }];
@@ -167,16 +152,6 @@ function emptyLines(
       role: "muted",
     },
   ];
-}
-
-/** Rows of the list and the details pane in the list mode. */
-function splitRows(height: number, statusCount: number, rowCount: number): { list: number; details: number } {
-  const afterList = height - PANEL_CHROME_ROWS - statusCount;
-  if (height < MIN_SPLIT_HEIGHT) return { list: Math.max(1, afterList), details: 0 };
-  const room = afterList - PANEL_CHROME_ROWS;
-  const wanted = Math.max(3, Math.round(room * LIST_SHARE));
-  const list = Math.max(1, Math.min(rowCount, wanted, room - 3));
-  return { list, details: Math.max(0, room - list) };
 }
 
 /**
@@ -412,20 +387,14 @@ export function Review(props: ScreenProps): ReactNode {
       <Box flexDirection="column" width={width} height={props.height}>
         {eventsLine}
         <Panel title="Review" aside={header} width={width} height={height}>
-          <EmptyLines lines={empty} height={bodyRows} />
+          <EmptyLines lines={empty} width={innerWidth} height={bodyRows} />
           <StatusRows lines={statusLines} role={status.role} />
         </Panel>
       </Box>
     );
   }
 
-  const cut = lines.length > split.details;
-  const detailsShown = cut
-    ? [...lines.slice(0, Math.max(0, split.details - 1)), {
-      text: `… Enter shows all (${plural(lines.length - split.details + 1, "more line")})`,
-      role: "muted" as const,
-    }]
-    : lines;
+  const detailsShown = clipLines(lines, split.details);
   return (
     <Box flexDirection="column" width={width} height={props.height}>
       {eventsLine}
@@ -452,19 +421,6 @@ export function Review(props: ScreenProps): ReactNode {
 function EventsError(props: { error: string }): ReactNode {
   const theme = useTheme();
   return <Text color={theme.color("error")} wrap="truncate-end">✗ events: {props.error}</Text>;
-}
-
-function EmptyLines(props: { lines: { text: string; role?: ColorRole }[]; height: number }): ReactNode {
-  const theme = useTheme();
-  return (
-    <Box flexDirection="column" height={props.height} flexShrink={0} overflow="hidden">
-      {props.lines.map((line) => (
-        <Text key={line.text} color={line.role ? theme.color(line.role) : undefined} wrap="wrap">
-          {line.text}
-        </Text>
-      ))}
-    </Box>
-  );
 }
 
 /**
@@ -515,6 +471,12 @@ function reviewKeys(
       run: () => actions.decide("reject", "one", listRows),
     },
     { label: "e", description: "edit", matches: char("e"), run: () => view.openForm() },
+    {
+      label: "R",
+      description: "render",
+      matches: char("R"),
+      run: () => actions.render(),
+    },
   ];
   const select: ScreenKeyBinding[] = [
     {

@@ -6,6 +6,7 @@
  */
 import { Dashboard } from "./Dashboard.tsx";
 import { Library } from "./Library.tsx";
+import { Outputs } from "./Outputs.tsx";
 import { Review } from "./Review.tsx";
 import type { ScreenDefinition } from "./screen.ts";
 
@@ -16,4 +17,5 @@ export const SCREENS: readonly ScreenDefinition[] = [
   { key: "1", id: "dashboard", title: "Dashboard", component: Dashboard },
   { key: "2", id: "library", title: "Library", component: Library },
   { key: "3", id: "review", title: "Review", component: Review },
+  { key: "4", id: "outputs", title: "Outputs", component: Outputs },
 ];

@@ -1,0 +1,93 @@
+import { Box, Text } from "ink";
+import { memo, type ReactNode } from "react";
+import type { Render } from "../../shared/render.ts";
+import { formatBytes, truncateStart } from "../format.ts";
+import { useTheme } from "../hooks/use_theme.ts";
+import { formatRuntime, windowStart } from "../library_rows.ts";
+import type { OutputsView } from "../outputs_view.ts";
+import { renderExpressions, renderSource } from "../render_lines.ts";
+
+const MARK_WIDTH = 8; // "› [x] ★ ": cursor, selection mark, calendar mark
+const KIND_WIDTH = 6; // "short "
+const DURATION_WIDTH = 5; // "10:58"
+const SIZE_WIDTH = 10; // "  4.2 MB  "
+/** The columns every row spends before its texts. */
+const FIXED_WIDTH = MARK_WIDTH + KIND_WIDTH + DURATION_WIDTH + SIZE_WIDTH;
+/** Of the columns left, the expressions get this share, the show and episode the next, the path the rest. */
+const EXPRESSION_SHARE = 0.3;
+const SOURCE_SHARE = 0.25;
+
+/** How a row's texts share `width` columns: expressions, source, path (each with a column of gap). */
+export function renderColumns(width: number): { expression: number; source: number; path: number } {
+  const rest = Math.max(3, width - FIXED_WIDTH);
+  const expression = Math.max(1, Math.floor(rest * EXPRESSION_SHARE));
+  const source = Math.max(1, Math.floor(rest * SOURCE_SHARE));
+  return { expression, source, path: Math.max(1, rest - expression - source) };
+}
+
+const RenderLine = memo(function RenderLine(
+  props: { render: Render; cursor: boolean; selected: boolean; width: number },
+): ReactNode {
+  const theme = useTheme();
+  const { render, cursor } = props;
+  const columns = renderColumns(props.width);
+  const color = cursor ? theme.color("accent") : undefined;
+  return (
+    <Box height={1}>
+      <Box width={MARK_WIDTH} flexShrink={0}>
+        <Text color={color} bold={cursor}>
+          {cursor ? "›" : " "}{" "}
+          <Text color={props.selected ? theme.color("accent") : undefined}>
+            {props.selected ? "[x]" : "[ ]"}
+          </Text>{" "}
+          <Text color={theme.color("warn")}>{render.marked ? "★" : " "}</Text>
+        </Text>
+      </Box>
+      <Box width={KIND_WIDTH} flexShrink={0}>
+        <Text color={color} bold={cursor}>{render.kind}</Text>
+      </Box>
+      <Box width={DURATION_WIDTH} flexShrink={0} justifyContent="flex-end">
+        <Text>{formatRuntime(render.durationMs)}</Text>
+      </Box>
+      <Box width={SIZE_WIDTH} flexShrink={0} justifyContent="flex-end" paddingRight={2}>
+        <Text>{formatBytes(render.sizeBytes)}</Text>
+      </Box>
+      <Box width={columns.expression} flexShrink={0} paddingRight={1}>
+        <Text color={color} bold={cursor} wrap="truncate-end">{renderExpressions(render)}</Text>
+      </Box>
+      <Box width={columns.source} flexShrink={0} paddingRight={1}>
+        <Text wrap="truncate-end">{renderSource(render)}</Text>
+      </Box>
+      <Box width={columns.path} flexShrink={0}>
+        <Text color={theme.color("muted")} wrap="truncate-end">
+          {truncateStart(render.path, columns.path)}
+        </Text>
+      </Box>
+    </Box>
+  );
+});
+
+/**
+ * The window of the rendered videos that shows the cursor, `height` rows tall: only those are
+ * rendered, so thousands of videos move as fast as ten. Each row: cursor, selection, `★` when
+ * marked for the calendar, kind, length, size, the expressions, show and episode, and the path
+ * cut from the left (the file name stays).
+ */
+export function RenderList(props: { view: OutputsView; height: number; width: number }): ReactNode {
+  const { view, height } = props;
+  const { rows } = view;
+  const start = windowStart(view.top, view.cursor, height, rows.length);
+  return (
+    <Box flexDirection="column" height={height} flexShrink={0} overflow="hidden">
+      {rows.slice(start, start + height).map((render, i) => (
+        <RenderLine
+          key={render.id}
+          render={render}
+          cursor={start + i === view.cursor}
+          selected={view.selection.has(render.id)}
+          width={props.width}
+        />
+      ))}
+    </Box>
+  );
+}
