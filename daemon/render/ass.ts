@@ -16,6 +16,8 @@ const GREY = "&H00D0D0D0";
 const SHADOW = "&H90000000";
 
 interface Style {
+  /** Drop shadow depth; only subtitles over the picture need one (each layer costs per frame). */
+  shadow?: number;
   size: number;
   colour: string;
   bold: boolean;
@@ -40,6 +42,7 @@ function styles(plan: RenderPlan): Record<TextStyle, Style> {
         marginR: 170,
         marginV: 560,
         outline: 4,
+        shadow: 1,
       },
       Target: {
         size: 52,
@@ -113,6 +116,7 @@ function styles(plan: RenderPlan): Record<TextStyle, Style> {
       marginR: 120,
       marginV: 120,
       outline: 3,
+      shadow: 1,
     },
     Target: {
       size: 44,
@@ -215,7 +219,9 @@ export function renderAss(plan: RenderPlan): string {
   const styleLines = Object.entries(s).map(([name, st]) =>
     `Style: ${name},${FONT},${st.size},${st.colour},${st.colour},&H00000000,${SHADOW},${
       st.bold ? -1 : 0
-    },0,0,0,100,100,0,0,1,${st.outline},1,${st.alignment},${st.marginL},${st.marginR},${st.marginV},1`
+    },0,0,0,100,100,0,0,1,${st.outline},${
+      st.shadow ?? 0
+    },${st.alignment},${st.marginL},${st.marginR},${st.marginV},1`
   );
   const events = [...plan.text].sort((a, b) => a.startMs - b.startMs).map((e) =>
     `Dialogue: 0,${time(e.startMs)},${time(e.endMs)},${e.style},,0,0,0,,${eventText(e, plan)}`

@@ -4,7 +4,7 @@
  * colour sources, everything concatenated, all text burned from one ASS file, the sound
  * normalised to -16 LUFS, and a single H.264/AAC encode.
  */
-import { FPS, type RenderPlan } from "./plan.ts";
+import type { RenderPlan } from "./plan.ts";
 
 /** Encoder settings. */
 export interface EncodeSettings {
@@ -49,67 +49,71 @@ function videoEncoder(settings: EncodeSettings): string[] {
   }
 }
 
-/** The filter graph of a plan (exported for tests). */
+/** Each clip is read from a second before it, then trimmed to the exact frame. */
+export const PRE_ROLL_MS = 1_000;
+
+type Clip = Extract<RenderPlan["segments"][number], { type: "clip" }>;
+
+function clipsOf(plan: RenderPlan): Clip[] {
+  return plan.segments.filter((s): s is Clip => s.type === "clip");
+}
+
+/** Where a clip's input is opened, and for how long it is read. */
+function clipInput(clip: Clip): { seekMs: number; readMs: number; skipMs: number } {
+  const seekMs = Math.max(0, clip.fromMs - PRE_ROLL_MS);
+  const skipMs = clip.fromMs - seekMs;
+  return { seekMs, readMs: skipMs + clip.durationMs * clip.speed + 200, skipMs };
+}
+
+/**
+ * The filter graph of a plan (exported for tests). Input `i` is clip `i`, opened at its own
+ * place: nothing is buffered between clips, so memory stays flat however long the video.
+ */
 export function filterGraph(plan: RenderPlan, assPath: string): string {
   const { width: W, height: H } = plan;
   const parts: string[] = [];
-  const clips = plan.segments.filter((s) => s.type === "clip");
-  const n = clips.length;
-
-  // lay the picture out once for the whole stretch that is read
-  if (plan.kind === "short" && plan.background === "blur") {
-    parts.push(
-      `[0:v]setsar=1,split=2[fgin][bgin]`,
-      `[bgin]scale=${W / 4}:${H / 4}:force_original_aspect_ratio=increase,crop=${W / 4}:${
-        H / 4
-      },boxblur=8:2,scale=${W}:${H},setsar=1[bg]`,
-      `[fgin]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[fg]`,
-      `[bg][fg]overlay=(W-w)/2:(H-h)/2,fps=${FPS},format=yuv420p,split=${n}${
-        clips.map((_, i) => `[vs${i}]`).join("")
-      }`,
-    );
-  } else {
-    parts.push(
-      `[0:v]scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=${FPS},format=yuv420p,split=${n}${
-        clips.map((_, i) => `[vs${i}]`).join("")
-      }`,
-    );
-  }
-  if (plan.source.hasAudio) {
-    parts.push(
-      `[0:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,asplit=${n}${
-        clips.map((_, i) => `[as${i}]`).join("")
-      }`,
-    );
-  }
-
   const labels: string[] = [];
   let clip = 0;
   let card = 0;
   for (const seg of plan.segments) {
     const d = seconds(seg.durationMs);
     if (seg.type === "clip") {
-      const from = seconds(seg.fromMs - plan.seekMs);
-      const to = seconds(seg.fromMs - plan.seekMs + seg.durationMs * seg.speed);
+      const i = clip++;
+      const { skipMs } = clipInput(seg);
+      const from = seconds(skipMs);
+      const to = seconds(skipMs + seg.durationMs * seg.speed);
       const slow = seg.speed !== 1;
-      parts.push(
-        `[vs${clip}]trim=start=${from}:end=${to},setpts=${
-          slow ? `(PTS-STARTPTS)/${seg.speed}` : "PTS-STARTPTS"
-        }[v${clip}c]`,
-      );
-      if (plan.source.hasAudio) {
+      const cut = `trim=start=${from}:end=${to},setpts=${
+        slow ? `(PTS-STARTPTS)/${seg.speed}` : "PTS-STARTPTS"
+      }`;
+      if (plan.kind === "short" && plan.background === "blur") {
         parts.push(
-          `[as${clip}]atrim=start=${from}:end=${to},asetpts=PTS-STARTPTS${
-            slow ? `,atempo=${seg.speed}` : ""
-          },apad,atrim=duration=${d}[a${clip}c]`,
+          `[${i}:v]${cut},setsar=1,split=2[fg${i}][bg${i}]`,
+          `[bg${i}]scale=${W / 4}:${H / 4}:force_original_aspect_ratio=increase,crop=${W / 4}:${
+            H / 4
+          },boxblur=8:2,scale=${W}:${H}:flags=fast_bilinear,setsar=1[bgs${i}]`,
+          `[fg${i}]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[fgs${i}]`,
+          `[bgs${i}][fgs${i}]overlay=(W-w)/2:(H-h)/2,fps=${plan.fps},format=yuv420p[v${i}c]`,
         );
       } else {
-        parts.push(`anullsrc=r=48000:cl=stereo,atrim=duration=${d}[a${clip}c]`);
+        parts.push(
+          `[${i}:v]${cut},scale=${W}:${H}:force_original_aspect_ratio=decrease,pad=${W}:${H}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=${plan.fps},format=yuv420p[v${i}c]`,
+        );
       }
-      labels.push(`[v${clip}c][a${clip}c]`);
-      clip++;
+      if (plan.source.hasAudio) {
+        parts.push(
+          `[${i}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=start=${from}:end=${to},asetpts=PTS-STARTPTS${
+            slow ? `,atempo=${seg.speed}` : ""
+          },apad,atrim=duration=${d}[a${i}c]`,
+        );
+      } else {
+        parts.push(`anullsrc=r=48000:cl=stereo,atrim=duration=${d}[a${i}c]`);
+      }
+      labels.push(`[v${i}c][a${i}c]`);
     } else {
-      parts.push(`color=c=${CARD_COLOUR}:s=${W}x${H}:r=${FPS}:d=${d},setsar=1,format=yuv420p[k${card}v]`);
+      parts.push(
+        `color=c=${CARD_COLOUR}:s=${W}x${H}:r=${plan.fps}:d=${d},setsar=1,format=yuv420p[k${card}v]`,
+      );
       parts.push(`anullsrc=r=48000:cl=stereo,atrim=duration=${d},aformat=sample_fmts=fltp[k${card}a]`);
       labels.push(`[k${card}v][k${card}a]`);
       card++;
@@ -123,22 +127,21 @@ export function filterGraph(plan: RenderPlan, assPath: string): string {
   return parts.join(";\n");
 }
 
-/** The ffmpeg arguments of a plan: one input, one filter graph, one encode. */
+/** The ffmpeg arguments of a plan: one input per clip, one filter graph, one encode. */
 export function compilePlan(
   plan: RenderPlan,
   paths: { assPath: string; output: string },
   settings: EncodeSettings,
 ): string[] {
+  const inputs = clipsOf(plan).flatMap((clip) => {
+    const { seekMs, readMs } = clipInput(clip);
+    return ["-ss", seconds(seekMs), "-t", seconds(readMs), "-i", plan.source.path];
+  });
   return [
     "-hide_banner",
     "-nostdin",
     "-y",
-    "-ss",
-    seconds(plan.seekMs),
-    "-t",
-    seconds(plan.readMs),
-    "-i",
-    plan.source.path,
+    ...inputs,
     "-filter_complex",
     filterGraph(plan, paths.assPath),
     "-map",
@@ -147,7 +150,7 @@ export function compilePlan(
     "[aout]",
     ...videoEncoder(settings),
     "-r",
-    String(FPS),
+    String(plan.fps),
     "-c:a",
     "aac",
     "-b:a",

@@ -11,7 +11,8 @@ export { type FfmpegLocation, FfmpegMissingError, ffmpegVersion, locateFfmpeg } 
 export {
   buildPlan,
   describePlan,
-  FPS,
+  MAX_FPS,
+  outputFps,
   type PlanExpression,
   PlanTooLongError,
   type RenderPlan,

@@ -6,8 +6,14 @@
 import type { RenderKind, RenderOptions } from "../../shared/render.ts";
 import type { Cue } from "../../shared/schemas.ts";
 
-/** Frames per second of every output. */
-export const FPS = 30;
+/** The most frames per second an output gets; a slower source keeps its own rate (less to encode). */
+export const MAX_FPS = 30;
+
+/** The output frame rate for a source: its own, rounded, between 15 and {@link MAX_FPS}. */
+export function outputFps(sourceFps: number | null | undefined): number {
+  if (!sourceFps || !Number.isFinite(sourceFps)) return MAX_FPS;
+  return Math.min(MAX_FPS, Math.max(15, Math.round(sourceFps)));
+}
 
 /** What the plan needs of an expression. */
 export interface PlanExpression {
@@ -26,6 +32,8 @@ export interface PlanExpression {
 /** What the plan needs of the source video. */
 export interface PlanSource {
   path: string;
+  /** Frames per second of the source, when known. */
+  fps?: number | null;
   durationMs: number;
   width: number;
   height: number;
@@ -68,11 +76,9 @@ export interface RenderPlan {
   kind: RenderKind;
   width: number;
   height: number;
+  /** Frames per second of the output (see {@link outputFps}). */
+  fps: number;
   source: PlanSource;
-  /** Where the single input is opened (a little before the first clip, for an exact cut). */
-  seekMs: number;
-  /** How much of the input is read from `seekMs`. */
-  readMs: number;
   segments: PlanSegment[];
   text: TextEvent[];
   durationMs: number;
@@ -90,7 +96,6 @@ export class PlanTooLongError extends Error {
   }
 }
 
-const PRE_ROLL_MS = 2_000;
 /** Silence kept around a replayed line. */
 const LINE_PAD_MS = 250;
 /** The least of the scene kept around the expressions when trimming. */
@@ -101,9 +106,9 @@ const SIZES: Record<RenderKind, { width: number; height: number }> = {
   long: { width: 1920, height: 1080 },
 };
 
-/** Rounds to whole frames so that segment boundaries fall on frames. */
-function frames(ms: number): number {
-  return Math.round((ms * FPS) / 1000) * (1000 / FPS);
+/** Rounds to whole frames at `fps` so that segment boundaries fall on frames. */
+function toFrames(ms: number, fps: number): number {
+  return Math.round((ms * fps) / 1000) * (1000 / fps);
 }
 
 function pickTranslation(e: PlanExpression, language?: string) {
@@ -178,6 +183,8 @@ export function buildPlan(input: {
 }): RenderPlan {
   const { kind, options } = input;
   const { width, height } = SIZES[kind];
+  const fps = outputFps(input.source.fps);
+  const frames = (ms: number) => toFrames(ms, fps);
   const expressions = [...input.expressions].sort((a, b) => a.startMs - b.startMs);
   if (!expressions.length) throw new Error("A render needs at least one expression.");
   const language = options.targetLanguage ?? expressions[0].translations[0]?.language;
@@ -333,17 +340,12 @@ export function buildPlan(input: {
     });
   }
 
-  const clips = segments.filter((s): s is Extract<PlanSegment, { type: "clip" }> => s.type === "clip");
-  const first = Math.min(...clips.map((c) => c.fromMs));
-  const last = Math.max(...clips.map((c) => c.toMs));
-  const seekMs = Math.max(0, first - PRE_ROLL_MS);
   return {
     kind,
     width,
     height,
+    fps,
     source: input.source,
-    seekMs,
-    readMs: last - seekMs,
     segments,
     text,
     durationMs: at,

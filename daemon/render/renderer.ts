@@ -163,6 +163,7 @@ export class Renderer {
     }
     const source = {
       path: episode.path,
+      fps: episode.fps,
       durationMs: episode.duration_ms,
       width: episode.width,
       height: episode.height,

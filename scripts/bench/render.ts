@@ -123,7 +123,7 @@ try {
   for (const [i, plan] of plans.entries()) {
     await ffmpeg([
       "-ss",
-      String(plan.seekMs / 1000),
+      String(Math.max(0, (plan.segments[0].type === "clip" ? plan.segments[0].fromMs : 0) - 1_000) / 1000),
       "-i",
       video,
       "-t",
