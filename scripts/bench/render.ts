@@ -1,9 +1,11 @@
 /**
  * Render figures on a sample episode with 5 expressions (Shorts, veryfast):
  * - encode passes per output video (ffmpeg runs counted): must be exactly 1;
- * - wall time against a baseline that renders the same outputs the multi-pass way the prior
- *   implementation did (cut → burn subtitles → repeat → concat → overlays → loudnorm, each step
- *   re-encoding with the same preset): at least 2.5x faster;
+ * - wall time against a baseline that renders the same outputs (the scene with subtitles, the
+ *   line replayed with its subtitles, the transition and lesson cards with their text, title and
+ *   keywords, loudness) the multi-pass way the prior implementation did — cut → burn subtitles →
+ *   repeat → cards → concat → overlays → loudnorm, each step re-encoding with the same preset:
+ *   at least 2.5x faster;
  * - wall time against the floor (one plain encode of an output of the same length and settings);
  * - combined mode (3 expressions sharing one scene) against 3 separate videos.
  *
@@ -169,6 +171,11 @@ try {
     "-ac",
     "2",
   ];
+  const font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  const dt = (text: string, size: number, y: number, colour = "white") =>
+    `drawtext=fontfile=${font}:text='${
+      text.replace(/['%:\\]/g, "")
+    }':fontsize=${size}:fontcolor=${colour}:x=(w-tw)/2:y=${y}`;
   started = performance.now();
   for (const [i, plan] of plans.entries()) {
     const d = join(work, `base-${i}`);
@@ -206,21 +213,41 @@ try {
       ...enc,
       join(d, "3-line.mp4"),
     ]);
+    // 3b. burn the line's two subtitle lines
+    const t = e.translations[0];
+    await ffmpeg([
+      "-i",
+      join(d, "3-line.mp4"),
+      "-vf",
+      `${dt(e.line, 56, 1330)},${dt(t.line, 46, 1420, "yellow")}`,
+      ...enc,
+      join(d, "3-line-subs.mp4"),
+    ]);
     await ffmpeg([
       "-stream_loop",
       String(options.repeat - 1),
       "-i",
-      join(d, "3-line.mp4"),
+      join(d, "3-line-subs.mp4"),
       ...enc,
       join(d, "3-repeat.mp4"),
     ]);
     // 4. the cards
+    const cardText = {
+      transition: dt("Listen again", 84, 860),
+      card: [
+        dt(e.text, 96, 560, "orange"),
+        dt(`-> ${t.expression}`, 64, 740),
+        dt(e.meaning, 44, 940),
+        dt(`Similar: ${e.similar.join(", ")}`, 40, 1180),
+        dt(e.example, 40, 1360),
+      ].join(","),
+    };
     for (const [name, ms] of [["transition", options.transitionMs], ["card", options.cardMs]] as const) {
       await ffmpeg([
         "-f",
         "lavfi",
         "-i",
-        `color=c=0x14202b:s=1080x1920:r=30:d=${ms / 1000}`,
+        `color=c=0x14202b:s=1080x1920:r=${plan.fps}:d=${ms / 1000},${cardText[name]}`,
         "-f",
         "lavfi",
         "-i",
@@ -238,7 +265,7 @@ try {
       "-filter_complex",
       `${
         parts.map((_, k) =>
-          `[${k}:v]fps=30,format=yuv420p,setsar=1[v${k}];[${k}:a]aresample=48000:ocl=stereo,aformat=sample_fmts=fltp:channel_layouts=stereo[a${k}]`
+          `[${k}:v]fps=${plan.fps},format=yuv420p,setsar=1[v${k}];[${k}:a]aresample=48000:ocl=stereo,aformat=sample_fmts=fltp:channel_layouts=stereo[a${k}]`
         ).join(";")
       };${parts.map((_, k) => `[v${k}][a${k}]`).join("")}concat=n=${parts.length}:v=1:a=1[v][a]`,
       "-map",
@@ -253,9 +280,7 @@ try {
       "-i",
       join(d, "5-concat.mp4"),
       "-vf",
-      `drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:text='${
-        e.text.replace(/'/g, "")
-      }':fontsize=64:fontcolor=white:x=(w-tw)/2:y=230`,
+      `${dt(t.title, 64, 230)},${dt(`#${e.text.replace(/\s+/g, "")} #${e.keywords.join(" #")}`, 40, 330)}`,
       ...enc,
       join(d, "6-overlay.mp4"),
     ]);
