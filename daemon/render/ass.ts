@@ -62,7 +62,7 @@ function styles(plan: RenderPlan): Record<TextStyle, Style> {
         marginL: 70,
         marginR: 170,
         marginV: 230,
-        outline: 4,
+        outline: 2,
       },
       Keywords: {
         size: 40,
@@ -72,7 +72,7 @@ function styles(plan: RenderPlan): Record<TextStyle, Style> {
         marginL: 70,
         marginR: 170,
         marginV: 330,
-        outline: 2,
+        outline: 1,
       },
       CardHead: {
         size: 104,

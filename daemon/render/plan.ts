@@ -329,15 +329,14 @@ export function buildPlan(input: {
   }
 
   if (kind === "short") {
+    // over the picture only: the cards carry their own heading (and each blended line costs per frame)
     const title = pickTranslation(expressions[0], language)?.title ?? expressions[0].text;
-    text.push({ startMs: 0, endMs: at, style: "Title", text: title });
     const keywords = [...new Set(expressions.flatMap((e) => [e.text, ...e.keywords]))].slice(0, 4);
-    text.push({
-      startMs: 0,
-      endMs: at,
-      style: "Keywords",
-      text: keywords.map((k) => `#${k.replace(/\s+/g, "")}`).join(" "),
-    });
+    const tags = keywords.map((k) => `#${k.replace(/\s+/g, "")}`).join(" ");
+    for (const seg of segments.filter((s) => s.type === "clip")) {
+      const span = { startMs: seg.startMs, endMs: seg.startMs + seg.durationMs };
+      text.push({ ...span, style: "Title", text: title }, { ...span, style: "Keywords", text: tags });
+    }
   }
 
   return {
