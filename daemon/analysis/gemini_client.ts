@@ -19,7 +19,7 @@
  *   SDK would otherwise send follow-up requests for a `CONTINUATION` finish, which the pool's
  *   per-minute accounting would not see.
  */
-import { ApiError, type GenerateContentResponse, GoogleGenAI } from "@google/genai";
+import type { ApiError, GenerateContentResponse, GoogleGenAI } from "@google/genai";
 import { parseGoogleError } from "./_google_rpc.ts";
 import { toResponseJsonSchema } from "./_json_schema.ts";
 import { type LlmClient, LlmError, type LlmReply, type LlmRequest, type LlmUsage } from "./llm.ts";
@@ -74,7 +74,8 @@ function clip(text: string, max = 400): string {
 
 /** Sends one structured request to Gemini per call; see the module comment for the choices. */
 export class GeminiClient implements LlmClient {
-  readonly #ai?: GoogleGenAI;
+  /** The SDK is loaded on the first call: it is large, and an idle daemon need not carry it. */
+  #sdk?: Promise<{ ai: GoogleGenAI; ApiError: typeof ApiError }>;
   readonly #apiKey?: string;
   readonly #baseUrl: string;
   readonly #timeoutMs?: number;
@@ -83,24 +84,30 @@ export class GeminiClient implements LlmClient {
     this.#apiKey = options.apiKey?.trim() || undefined;
     this.#baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
     this.#timeoutMs = options.timeoutMs;
-    if (this.#apiKey) {
-      this.#ai = new GoogleGenAI({
-        apiKey: this.#apiKey,
+  }
+
+  #load(apiKey: string): Promise<{ ai: GoogleGenAI; ApiError: typeof ApiError }> {
+    this.#sdk ??= import("@google/genai").then((sdk) => ({
+      ai: new sdk.GoogleGenAI({
+        apiKey,
         vertexai: false,
         apiVersion: API_VERSION,
         httpOptions: { baseUrl: this.#baseUrl },
-      });
-    }
+      }),
+      ApiError: sdk.ApiError,
+    }));
+    return this.#sdk;
   }
 
   /** Whether a key is set (calls can be made at all). */
   get configured(): boolean {
-    return this.#ai !== undefined;
+    return this.#apiKey !== undefined;
   }
 
   async generate(request: LlmRequest): Promise<LlmReply> {
-    if (!this.#ai) throw new LlmError("not_configured", NOT_CONFIGURED_MESSAGE);
+    if (!this.#apiKey) throw new LlmError("not_configured", NOT_CONFIGURED_MESSAGE);
     request.signal?.throwIfAborted();
+    const sdk = await this.#load(this.#apiKey);
     // Our own timer rather than the SDK's `httpOptions.timeout`, which stays armed after a
     // successful call and cannot be told apart from the caller's abort.
     const timeout = this.#timeoutMs ? new AbortController() : undefined;
@@ -108,7 +115,7 @@ export class GeminiClient implements LlmClient {
     const signals = [request.signal, timeout?.signal].filter((s): s is AbortSignal => s !== undefined);
     let response: GenerateContentResponse;
     try {
-      response = await this.#ai.models.generateContent({
+      response = await sdk.ai.models.generateContent({
         model: request.model,
         contents: [{ role: "user", parts: [{ text: request.prompt }] }],
         config: {
@@ -133,7 +140,7 @@ export class GeminiClient implements LlmClient {
           },
         );
       }
-      throw this.#classifyFailure(error, request.model);
+      throw this.#classifyFailure(error, request.model, sdk);
     } finally {
       clearTimeout(timer);
     }
@@ -198,8 +205,8 @@ export class GeminiClient implements LlmClient {
     return reply;
   }
 
-  #classifyFailure(error: unknown, model: string): LlmError {
-    if (error instanceof ApiError) return this.#classifyApiError(error, model);
+  #classifyFailure(error: unknown, model: string, sdk: { ApiError: typeof ApiError }): LlmError {
+    if (error instanceof sdk.ApiError) return this.#classifyApiError(error, model);
     const name = error instanceof Error ? error.name : "";
     const message = this.#redact(error instanceof Error ? error.message : String(error));
     if (name === "AbortError" || name === "TimeoutError") {
