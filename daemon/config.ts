@@ -55,6 +55,7 @@ const envSchema = z.object({
   GOOGLE_OAUTH_BASE_URL: url(["http:", "https:"], "https://oauth2.googleapis.com").optional(),
   FFMPEG_PATH: optionalText,
   FFPROBE_PATH: optionalText,
+  PATH: z.string().default(""),
 });
 
 /** What the daemon does: everything, only the API, or only queue work (for scale-out). */
@@ -84,6 +85,8 @@ export interface Config {
   };
   readonly ffmpegPath?: string;
   readonly ffprobePath?: string;
+  /** The search path for ffmpeg/ffprobe/redis-server when not configured. */
+  readonly searchPath: string;
 }
 
 function absolute(path: string, cwd: string): string {
@@ -149,6 +152,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     }),
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
+    searchPath: e.PATH,
   });
 }
 

@@ -104,9 +104,12 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       () => probe.quit().catch(() => probe.disconnect()),
     );
 
-    const pathEnv = Deno.env.get("PATH") ?? "";
     const locate = () =>
-      locateFfmpeg({ ffmpegPath: config.ffmpegPath, ffprobePath: config.ffprobePath, pathEnv });
+      locateFfmpeg({
+        ffmpegPath: config.ffmpegPath,
+        ffprobePath: config.ffprobePath,
+        pathEnv: config.searchPath,
+      });
     await locate().catch((error) => {
       if (!(error instanceof FfmpegMissingError)) throw error;
       log.warn(error.message); // health shows ffmpeg down; everything but rendering works
