@@ -12,6 +12,7 @@
  */
 import type { Episode } from "../shared/schemas.ts";
 import { buildRows, type EpisodeGroup, groupEpisodes, type LibraryRows, NO_ROWS } from "./library_rows.ts";
+import { clampRow, jumpRow, scrollWithin } from "./list_cursor.ts";
 import type { ColorRole } from "./theme.ts";
 
 /** A message on the screen's status line, until the next one. */
@@ -141,7 +142,7 @@ export class LibraryView {
 
   #moveTo(target: number, pageRows: number): void {
     const count = this.rows.rows.length;
-    const next = Math.max(0, Math.min(count - 1, target));
+    const next = clampRow(target, count);
     if (count === 0 || next === this.cursor) return;
     const previous = this.cursor;
     this.cursor = next;
@@ -171,7 +172,7 @@ export class LibraryView {
 
   /** Moves the cursor to the first row (`"start"`) or the last. */
   jump(to: "start" | "end", pageRows: number): void {
-    this.#moveTo(to === "start" ? 0 : this.rows.rows.length - 1, pageRows);
+    this.#moveTo(jumpRow(to, this.rows.rows.length), pageRows);
   }
 
   /** Moves the cursor onto episode `id`, if it is shown. */
@@ -270,7 +271,7 @@ export class LibraryView {
 
   /** Scrolls the details by `delta` lines, within `0..max`. */
   scrollDetails(delta: number, max: number): void {
-    const next = Math.max(0, Math.min(max, this.detailsScroll + delta));
+    const next = scrollWithin(this.detailsScroll, delta, max);
     if (next === this.detailsScroll) return;
     this.detailsScroll = next;
     this.#changed();

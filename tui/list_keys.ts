@@ -114,3 +114,55 @@ export function guarded(
     matches: (input, key) => inMode() && binding.matches(input, key),
   }));
 }
+
+/**
+ * Enter and Esc while a filter is typed: keep it, or clear it. With `listCtrlU`, also lists
+ * Ctrl-U, which the filter's own capture handles.
+ */
+export function filterKeys(
+  filter: { closeFilter(keep: boolean): void },
+  listCtrlU: boolean,
+): ScreenKeyBinding[] {
+  const keys: ScreenKeyBinding[] = [
+    {
+      label: "Enter",
+      description: "keep the filter",
+      matches: (_, k) => k.return,
+      run: () => filter.closeFilter(true),
+    },
+    {
+      label: "Esc",
+      description: "clear the filter",
+      matches: (_, k) => k.escape,
+      run: () => filter.closeFilter(false),
+    },
+  ];
+  // Listed only: the filter's capture takes it, with the letters typed.
+  if (listCtrlU) {
+    keys.push({
+      label: "Ctrl-U",
+      description: "empty the filter",
+      helpOnly: true,
+      matches: () => false,
+      run: () => {},
+    });
+  }
+  return keys;
+}
+
+/** The keys of a row's details on the whole screen: back to the list, and scrolling `pageRows` a page. */
+export function detailsKeys(
+  details: { closeDetails(): void; scrollDetails(delta: number, max: number): void },
+  maxScroll: number,
+  pageRows: number,
+): ScreenKeyBinding[] {
+  return [
+    {
+      label: "Esc / Backspace",
+      description: "back to the list",
+      matches: (_, k) => k.escape || k.backspace || k.delete,
+      run: () => details.closeDetails(),
+    },
+    ...scrollKeys((delta) => details.scrollDetails(delta, maxScroll), pageRows),
+  ];
+}

@@ -9,7 +9,8 @@
  * @module
  */
 import type { Render } from "../shared/render.ts";
-import { filterWords, windowStart } from "./library_rows.ts";
+import { filterWords } from "./library_rows.ts";
+import { jumpRow, moveCursor, scrollWithin, toggleSelected } from "./list_cursor.ts";
 import type { Notice } from "./library_view.ts";
 import { renderHaystack } from "./render_lines.ts";
 
@@ -143,15 +144,12 @@ export class OutputsView {
 
   /** Moves the cursor to the first row (`"start"`) or the last. */
   jump(to: "start" | "end", pageRows: number): void {
-    this.#moveTo(to === "start" ? 0 : this.rows.length - 1, pageRows);
+    this.#moveTo(jumpRow(to, this.rows.length), pageRows);
   }
 
   #moveTo(target: number, pageRows: number): void {
-    const next = Math.max(0, Math.min(this.rows.length - 1, target));
-    if (this.rows.length === 0 || next === this.cursor) return;
-    this.cursor = next;
-    this.top = windowStart(this.top, next, pageRows, this.rows.length);
-    this.detailsScroll = 0;
+    if (!moveCursor(this, target, this.rows.length, pageRows)) return;
+    this.detailsScroll = 0; // the details below the list are now another row's
     this.#changed();
   }
 
@@ -159,7 +157,7 @@ export class OutputsView {
   toggle(): void {
     const id = this.current?.id;
     if (id === undefined) return;
-    if (!this.selection.delete(id)) this.selection.add(id);
+    toggleSelected(this.selection, id);
     this.#changed();
   }
 
@@ -214,7 +212,7 @@ export class OutputsView {
 
   /** Scrolls the details by `delta` lines, within `0..max`. */
   scrollDetails(delta: number, max: number): void {
-    const next = Math.max(0, Math.min(max, this.detailsScroll + delta));
+    const next = scrollWithin(this.detailsScroll, delta, max);
     if (next === this.detailsScroll) return;
     this.detailsScroll = next;
     this.#changed();

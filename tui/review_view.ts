@@ -12,8 +12,8 @@
 import type { Expression, ExpressionStatus, ExpressionSummary } from "../shared/analysis.ts";
 import type { Episode } from "../shared/schemas.ts";
 import { ExpressionForm } from "./expression_form.ts";
-import { windowStart } from "./library_rows.ts";
 import { LibraryView, type Notice } from "./library_view.ts";
+import { jumpRow, moveCursor, scrollWithin, toggleSelected } from "./list_cursor.ts";
 
 /** What the screen shows. */
 export type ReviewMode = "list" | "details" | "edit" | "pick";
@@ -273,15 +273,12 @@ export class ReviewView {
 
   /** Moves the cursor to the first row (`"start"`) or the last. */
   jump(to: "start" | "end", pageRows: number): void {
-    this.#moveTo(to === "start" ? 0 : this.rows.length - 1, pageRows);
+    this.#moveTo(jumpRow(to, this.rows.length), pageRows);
   }
 
   #moveTo(target: number, pageRows: number): void {
-    const next = Math.max(0, Math.min(this.rows.length - 1, target));
-    if (this.rows.length === 0 || next === this.cursor) return;
-    this.cursor = next;
-    this.top = windowStart(this.top, next, pageRows, this.rows.length);
-    this.detailsScroll = 0;
+    if (!moveCursor(this, target, this.rows.length, pageRows)) return;
+    this.detailsScroll = 0; // the details below the list are now another row's
     this.#changed();
   }
 
@@ -289,7 +286,7 @@ export class ReviewView {
   toggle(): void {
     const id = this.current?.id;
     if (id === undefined) return;
-    if (!this.selection.delete(id)) this.selection.add(id);
+    toggleSelected(this.selection, id);
     this.#changed();
   }
 
@@ -334,7 +331,7 @@ export class ReviewView {
 
   /** Scrolls the details by `delta` lines, within `0..max`. */
   scrollDetails(delta: number, max: number): void {
-    const next = Math.max(0, Math.min(max, this.detailsScroll + delta));
+    const next = scrollWithin(this.detailsScroll, delta, max);
     if (next === this.detailsScroll) return;
     this.detailsScroll = next;
     this.#changed();

@@ -2,9 +2,9 @@ import { Box, Text } from "ink";
 import { memo, type ReactNode } from "react";
 import type { Expression } from "../../shared/analysis.ts";
 import { useTheme } from "../hooks/use_theme.ts";
-import { windowStart } from "../library_rows.ts";
 import type { ReviewView } from "../review_view.ts";
 import { expressionLook } from "../theme.ts";
+import { ListWindow } from "./ListWindow.tsx";
 
 const MARK_WIDTH = 8; // "› [x] ✓ ": cursor, selection mark, status
 const DIFFICULTY_WIDTH = 5; // " d10 "
@@ -74,21 +74,22 @@ const ExpressionLine = memo(function ExpressionLine(
  * translation (or why it was dropped), and `[sample]` for the sample library's data.
  */
 export function ExpressionList(props: { view: ReviewView; height: number; width: number }): ReactNode {
-  const { view, height } = props;
-  const { rows } = view;
-  const start = windowStart(view.top, view.cursor, height, rows.length);
+  const { view } = props;
   return (
-    <Box flexDirection="column" height={height} flexShrink={0} overflow="hidden">
-      {rows.slice(start, start + height).map((expression, i) => (
+    <ListWindow
+      rows={view.rows}
+      cursor={view.cursor}
+      top={view.top}
+      height={props.height}
+      line={(expression, cursor) => (
         <ExpressionLine
-          key={expression.id}
           expression={expression}
-          cursor={start + i === view.cursor}
+          cursor={cursor}
           selected={view.selection.has(expression.id)}
           width={props.width}
           sampleColumn={view.hasSample}
         />
-      ))}
-    </Box>
+      )}
+    />
   );
 }

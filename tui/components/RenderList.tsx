@@ -3,9 +3,10 @@ import { memo, type ReactNode } from "react";
 import type { Render } from "../../shared/render.ts";
 import { formatBytes, truncateStart } from "../format.ts";
 import { useTheme } from "../hooks/use_theme.ts";
-import { formatRuntime, windowStart } from "../library_rows.ts";
+import { formatRuntime } from "../library_rows.ts";
 import type { OutputsView } from "../outputs_view.ts";
 import { renderExpressions, renderSource } from "../render_lines.ts";
+import { ListWindow } from "./ListWindow.tsx";
 
 const MARK_WIDTH = 8; // "› [x] ★ ": cursor, selection mark, calendar mark
 const KIND_WIDTH = 6; // "short "
@@ -74,20 +75,21 @@ const RenderLine = memo(function RenderLine(
  * cut from the left (the file name stays).
  */
 export function RenderList(props: { view: OutputsView; height: number; width: number }): ReactNode {
-  const { view, height } = props;
-  const { rows } = view;
-  const start = windowStart(view.top, view.cursor, height, rows.length);
+  const { view } = props;
   return (
-    <Box flexDirection="column" height={height} flexShrink={0} overflow="hidden">
-      {rows.slice(start, start + height).map((render, i) => (
+    <ListWindow
+      rows={view.rows}
+      cursor={view.cursor}
+      top={view.top}
+      height={props.height}
+      line={(render, cursor) => (
         <RenderLine
-          key={render.id}
           render={render}
-          cursor={start + i === view.cursor}
+          cursor={cursor}
           selected={view.selection.has(render.id)}
           width={props.width}
         />
-      ))}
-    </Box>
+      )}
+    />
   );
 }

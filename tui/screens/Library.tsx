@@ -28,7 +28,7 @@ import {
 import { useScreenKeys } from "../hooks/use_screen_keys.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import { char, type ScreenKeyBinding } from "../keys.ts";
-import { guarded, movementKeys, scrollKeys } from "../list_keys.ts";
+import { detailsKeys, filterKeys, guarded, movementKeys } from "../list_keys.ts";
 import { LibraryView, type Notice } from "../library_view.ts";
 import { isText } from "../text_edit.ts";
 import type { ColorRole } from "../theme.ts";
@@ -295,31 +295,8 @@ function libraryKeys(
   ];
   // In the filter, letters are typed into it: only the arrows and Home/End move.
   const movement = (letters: boolean) => movementKeys(view, windowRows, letters);
-  const filter: ScreenKeyBinding[] = [
-    {
-      label: "Enter",
-      description: "keep the filter",
-      matches: (_, k) => k.return,
-      run: () => view.closeFilter(true),
-    },
-    {
-      label: "Esc",
-      description: "clear the filter",
-      matches: (_, k) => k.escape,
-      run: () => view.closeFilter(false),
-    },
-    // Listed only: the filter's capture takes it, with the letters typed.
-    { label: "Ctrl-U", description: "empty the filter", helpOnly: true, matches: () => false, run: () => {} },
-  ];
-  const details: ScreenKeyBinding[] = [
-    {
-      label: "Esc / Backspace",
-      description: "back to the list",
-      matches: (_, k) => k.escape || k.backspace || k.delete,
-      run: () => view.closeDetails(),
-    },
-    ...scrollKeys((delta) => view.scrollDetails(delta, maxScroll), windowRows),
-  ];
+  const filter = filterKeys(view, true);
+  const details = detailsKeys(view, maxScroll, windowRows);
 
   return [
     ...guarded(list, inList, mode === "list"),

@@ -2,6 +2,7 @@ import { Box, type Key, Text } from "ink";
 import { type ReactNode, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { clipLines, DetailLines } from "../components/DetailLines.tsx";
 import { type EmptyLine, EmptyLines } from "../components/EmptyLines.tsx";
+import { EventsError } from "../components/EventsError.tsx";
 import { FilterLine } from "../components/FilterLine.tsx";
 import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
 import { RenderList } from "../components/RenderList.tsx";
@@ -12,10 +13,9 @@ import { useEvents } from "../hooks/use_events.ts";
 import { type OutputActions, useOutputActions } from "../hooks/use_output_actions.ts";
 import { useRenders } from "../hooks/use_renders.ts";
 import { useScreenKeys } from "../hooks/use_screen_keys.ts";
-import { useTheme } from "../hooks/use_theme.ts";
 import { char, type ScreenKeyBinding } from "../keys.ts";
 import type { Notice } from "../library_view.ts";
-import { guarded, movementKeys, scrollKeys } from "../list_keys.ts";
+import { detailsKeys, filterKeys, guarded, movementKeys } from "../list_keys.ts";
 import { OutputsView } from "../outputs_view.ts";
 import { renderExpressions, renderLines } from "../render_lines.ts";
 import { splitRows } from "../split_rows.ts";
@@ -213,11 +213,6 @@ export function Outputs(props: ScreenProps): ReactNode {
   );
 }
 
-function EventsError(props: { error: string }): ReactNode {
-  const theme = useTheme();
-  return <Text color={theme.color("error")} wrap="truncate-end">✗ events: {props.error}</Text>;
-}
-
 /**
  * The screen's keys. Every mode's keys are registered at once, each matching only in its mode
  * (read from the view when the key arrives); those of other modes are hidden from footer and help.
@@ -266,31 +261,8 @@ function outputsKeys(
       run: () => view.clear(),
     },
   ];
-  const filter: ScreenKeyBinding[] = [
-    {
-      label: "Enter",
-      description: "keep the filter",
-      matches: (_, k) => k.return,
-      run: () => view.closeFilter(true),
-    },
-    {
-      label: "Esc",
-      description: "clear the filter",
-      matches: (_, k) => k.escape,
-      run: () => view.closeFilter(false),
-    },
-    // Listed only: the filter's capture takes it, with the letters typed.
-    { label: "Ctrl-U", description: "empty the filter", helpOnly: true, matches: () => false, run: () => {} },
-  ];
-  const details: ScreenKeyBinding[] = [
-    {
-      label: "Esc / Backspace",
-      description: "back to the list",
-      matches: (_, k) => k.escape || k.backspace || k.delete,
-      run: () => view.closeDetails(),
-    },
-    ...scrollKeys((delta) => view.scrollDetails(delta, options.maxScroll), options.zoomRows),
-  ];
+  const filter = filterKeys(view, true);
+  const details = detailsKeys(view, options.maxScroll, options.zoomRows);
 
   return [
     ...guarded(mark, browsing, (mode === "list" || mode === "details") && hasRows),

@@ -12,6 +12,7 @@ import {
 import type { AppEvent, Episode } from "../../shared/schemas.ts";
 import { clipLines, DetailLines } from "../components/DetailLines.tsx";
 import { type EmptyLine, EmptyLines } from "../components/EmptyLines.tsx";
+import { EventsError } from "../components/EventsError.tsx";
 import { ExpressionEditor } from "../components/ExpressionEditor.tsx";
 import { ExpressionList } from "../components/ExpressionList.tsx";
 import { FilterLine } from "../components/FilterLine.tsx";
@@ -33,7 +34,7 @@ import { useTheme } from "../hooks/use_theme.ts";
 import { char, type ScreenKeyBinding } from "../keys.ts";
 import { episodeCode, episodeTitle } from "../library_rows.ts";
 import type { Notice } from "../library_view.ts";
-import { guarded, movementKeys, scrollKeys } from "../list_keys.ts";
+import { detailsKeys, filterKeys, guarded, movementKeys } from "../list_keys.ts";
 import { type EpisodeCounts, ReviewView } from "../review_view.ts";
 import { splitRows } from "../split_rows.ts";
 import { editText, textField } from "../text_edit.ts";
@@ -418,11 +419,6 @@ export function Review(props: ScreenProps): ReactNode {
   );
 }
 
-function EventsError(props: { error: string }): ReactNode {
-  const theme = useTheme();
-  return <Text color={theme.color("error")} wrap="truncate-end">✗ events: {props.error}</Text>;
-}
-
 /**
  * The screen's keys. Every mode's keys are registered at once, each matching only in its mode
  * (read from the view when the key arrives); those of other modes are hidden from footer and help.
@@ -539,15 +535,7 @@ function reviewKeys(
       run: () => view.clear(),
     },
   ];
-  const details: ScreenKeyBinding[] = [
-    {
-      label: "Esc / Backspace",
-      description: "back to the list",
-      matches: (_, k) => k.escape || k.backspace || k.delete,
-      run: () => view.closeDetails(),
-    },
-    ...scrollKeys((delta) => view.scrollDetails(delta, options.maxScroll), options.zoomRows),
-  ];
+  const details = detailsKeys(view, options.maxScroll, options.zoomRows);
   const edit: ScreenKeyBinding[] = [
     { label: "Enter", description: "save", matches: (_, k) => k.return, run: () => actions.save() },
     { label: "Esc", description: "cancel", matches: (_, k) => k.escape, run: () => view.closeForm() },
@@ -572,20 +560,7 @@ function reviewKeys(
     { label: "/", description: "filter", matches: char("/"), run: () => view.picker.openFilter() },
     { label: "Esc", description: "back", matches: (_, k) => k.escape, run: () => view.closePicker(false) },
   ];
-  const pickerFilter: ScreenKeyBinding[] = [
-    {
-      label: "Enter",
-      description: "keep the filter",
-      matches: (_, k) => k.return,
-      run: () => view.picker.closeFilter(true),
-    },
-    {
-      label: "Esc",
-      description: "clear the filter",
-      matches: (_, k) => k.escape,
-      run: () => view.picker.closeFilter(false),
-    },
-  ];
+  const pickerFilter = filterKeys(view.picker, false);
 
   return [
     ...guarded(decisions, reviewing, (mode === "list" || mode === "details") && options.hasRows),
