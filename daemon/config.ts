@@ -55,7 +55,8 @@ const envSchema = z.object({
   GOOGLE_OAUTH_BASE_URL: url(["http:", "https:"], "https://oauth2.googleapis.com").optional(),
   FFMPEG_PATH: optionalText,
   FFPROBE_PATH: optionalText,
-  PATH: z.string().default(""),
+  // unset PATH means the standard search path, as for a shell
+  PATH: z.string().default("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
 });
 
 /** What the daemon does: everything, only the API, or only queue work (for scale-out). */
