@@ -27,7 +27,11 @@ export function filterPath(path: string): string {
   return path.replace(/\\/g, "\\\\\\\\").replace(/'/g, "'\\\\\\''").replace(/:/g, "\\\\:");
 }
 
-function videoEncoder(settings: EncodeSettings): string[] {
+/** The audio every output gets: AAC at 160 kb/s, 48 kHz stereo. */
+export const AUDIO_ENCODE = ["-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2"];
+
+/** The video encoder arguments for these settings. */
+export function videoEncoder(settings: EncodeSettings): string[] {
   switch (settings.encoder) {
     case "libx264":
       return [
@@ -151,14 +155,7 @@ export function compilePlan(
     ...videoEncoder(settings),
     "-r",
     String(plan.fps),
-    "-c:a",
-    "aac",
-    "-b:a",
-    "160k",
-    "-ar",
-    "48000",
-    "-ac",
-    "2",
+    ...AUDIO_ENCODE,
     "-t",
     seconds(plan.durationMs),
     "-movflags",

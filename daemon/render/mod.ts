@@ -5,7 +5,14 @@
  */
 export { renderAss } from "./ass.ts";
 export { encoderWorks, probeCapabilities, REQUIRED } from "./capabilities.ts";
-export { compilePlan, type EncodeSettings, filterGraph, LOUDNESS_TARGET } from "./compile.ts";
+export {
+  AUDIO_ENCODE,
+  compilePlan,
+  type EncodeSettings,
+  filterGraph,
+  LOUDNESS_TARGET,
+  videoEncoder,
+} from "./compile.ts";
 export { FfmpegError, FfmpegProcess, type FfmpegProgress, type FfmpegRunner } from "./ffmpeg_runner.ts";
 export { type FfmpegLocation, FfmpegMissingError, ffmpegVersion, locateFfmpeg } from "./ffmpeg_locator.ts";
 export {

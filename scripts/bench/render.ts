@@ -16,6 +16,7 @@ import { join } from "@std/path";
 import { renderOptionsSchema } from "../../shared/render.ts";
 import { readSubtitleFile } from "../../daemon/subtitles/mod.ts";
 import {
+  AUDIO_ENCODE,
   buildPlan,
   compilePlan,
   FfmpegProcess,
@@ -23,6 +24,7 @@ import {
   type PlanExpression,
   renderAss,
   type RenderPlan,
+  videoEncoder,
 } from "../../daemon/render/mod.ts";
 import { SAMPLE_ANALYSES } from "../sample/analyses.ts";
 
@@ -153,24 +155,8 @@ try {
   if (!json) console.log(`  (floor: ${Math.round(floorMs)} ms)`);
 
   // the baseline: the prior implementation's steps, each one a full re-encode
-  const enc = [
-    "-c:v",
-    "libx264",
-    "-preset",
-    preset,
-    "-crf",
-    String(crf),
-    "-pix_fmt",
-    "yuv420p",
-    "-c:a",
-    "aac",
-    "-b:a",
-    "160k",
-    "-ar",
-    "48000",
-    "-ac",
-    "2",
-  ];
+  // every step of the baseline encodes exactly as lingoreel does
+  const enc = [...videoEncoder({ encoder: "libx264", preset, crf }), ...AUDIO_ENCODE];
   const font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
   const dt = (text: string, size: number, y: number, colour = "white") =>
     `drawtext=fontfile=${font}:text='${
