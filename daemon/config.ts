@@ -41,6 +41,16 @@ const envSchema = z.object({
     .optional(),
   LINGOREEL_ROLE: z.enum(["all", "api", "worker"], "expected one of all, api, worker").default("all"),
   LINGOREEL_LOG_LEVEL: logLevelSchema.default("info"),
+  LINGOREEL_REDIS_PREFIX: z.string().trim().regex(
+    /^[A-Za-z0-9_.-]{1,64}$/,
+    "expected letters, digits, . _ or -",
+  )
+    .default("lingoreel"),
+  LINGOREEL_QUEUE_LOCK_MS: z.string().trim().regex(/^\d+$/, "expected milliseconds, e.g. 30000")
+    .transform(Number).refine((n) => n >= 1_000 && n <= 600_000, "expected 1000 to 600000 milliseconds")
+    .default(30_000),
+  LINGOREEL_SHUTDOWN_GRACE_MS: z.string().trim().regex(/^\d+$/, "expected milliseconds, e.g. 5000")
+    .transform(Number).refine((n) => n <= 60_000, "expected at most 60000 milliseconds").default(5_000),
   LINGOREEL_WATCH: z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"], "expected true or false")
     .transform((v) => ["1", "true", "yes", "on"].includes(v)).default(false),
   DATABASE_URL: url(["postgres:", "postgresql:"], "postgres://user:pass@localhost:5432/lingoreel")
@@ -72,6 +82,12 @@ export interface Config {
   /** Set when `LINGOREEL_TOKEN` is given; otherwise the token file is used. */
   readonly token?: string;
   readonly role: Role;
+  /** Namespace of this installation's queues, event stream and channels in Redis. */
+  readonly redisPrefix: string;
+  /** How long a worker's lock on a job lasts; a dead worker's job is taken up after it. */
+  readonly queueLockMs: number;
+  /** How long SIGTERM lets running jobs finish before returning them to waiting. */
+  readonly shutdownGraceMs: number;
   readonly logLevel: z.infer<typeof logLevelSchema>;
   /** Rescan a root a few seconds after files under it change. */
   readonly watchLibrary: boolean;
@@ -136,6 +152,9 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     port: e.LINGOREEL_PORT,
     token: e.LINGOREEL_TOKEN,
     role: e.LINGOREEL_ROLE,
+    redisPrefix: e.LINGOREEL_REDIS_PREFIX,
+    queueLockMs: e.LINGOREEL_QUEUE_LOCK_MS,
+    shutdownGraceMs: e.LINGOREEL_SHUTDOWN_GRACE_MS,
     logLevel: e.LINGOREEL_LOG_LEVEL,
     watchLibrary: e.LINGOREEL_WATCH,
     databaseUrl: e.DATABASE_URL,

@@ -36,7 +36,7 @@ import { LlmPool } from "./analysis/llm_pool.ts";
 import { systemClock } from "./clock.ts";
 import { SettingsStore } from "./settings/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { QueueHub } from "./queue/mod.ts";
+import { CancelChannel, Pipeline, QueueHub, SHUTDOWN_REASON } from "./queue/mod.ts";
 import {
   describeRedisTarget,
   ManagedRedis,
@@ -82,7 +82,12 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     const connection = redisOptions(target);
     const redisDescription = describeRedisTarget(target);
 
-    const events = new EventBus({ redis: connection, source: instanceId, log });
+    const events = new EventBus({
+      redis: connection,
+      source: instanceId,
+      log,
+      stream: `${config.redisPrefix}:events`,
+    });
     lifecycle.onShutdown(Stage.connections, "close event stream", () => events.close());
     const removeSink = log.addSink(events.logSink());
     lifecycle.onShutdown(Stage.connections, "stop publishing logs", removeSink);
@@ -228,9 +233,35 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       },
     });
 
-    const queues = new QueueHub({ connection, role: config.role, log });
-    lifecycle.onShutdown(Stage.workers, "close workers", () => queues.closeWorkers());
+    const queues = new QueueHub({
+      connection,
+      role: config.role,
+      log,
+      prefix: config.redisPrefix,
+      lockMs: config.queueLockMs,
+    });
+    lifecycle.onShutdown(
+      Stage.workers,
+      "close workers",
+      () => queues.closeWorkers(config.shutdownGraceMs, SHUTDOWN_REASON),
+    );
     lifecycle.onShutdown(Stage.queues, "close queues", () => queues.closeQueues());
+    const cancels = new CancelChannel({ connection, prefix: config.redisPrefix, log });
+    lifecycle.onShutdown(Stage.connections, "close cancel channel", () => cancels.close());
+    const pipeline = new Pipeline({
+      db: database.db,
+      queues,
+      cancels,
+      work: {
+        analyze: (episodeId, options, hooks) => analysis.run(episodeId, options, hooks),
+        renderGroup: (groupId, options, hooks) => renderer.renderGroup(groupId, options, hooks),
+      },
+      publish: (event) => events.publish(event),
+      log,
+      worker: instanceId,
+      retries: await settings.get("queue.retries"),
+    });
+    if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
 
     const services: Services = {
       config,
@@ -241,6 +272,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       library: { scanner, cacheDir, ffmpeg },
       analysis,
       renderer,
+      pipeline,
       settings,
       version: VERSION,
       instanceId,

@@ -8,10 +8,12 @@ import * as init from "./0001_init.ts";
 import * as library from "./0002_library.ts";
 import * as analysis from "./0003_analysis.ts";
 import * as renders from "./0004_renders.ts";
+import * as jobs from "./0005_jobs.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_init": init,
   "0002_library": library,
   "0003_analysis": analysis,
   "0004_renders": renders,
+  "0005_jobs": jobs,
 };

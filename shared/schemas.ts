@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { JOB_STATES, STAGES } from "./jobs.ts";
 
 /** Status of the daemon as a whole and of each of its components. */
 export const healthStatusSchema = z.enum(["ok", "degraded", "down"]);
@@ -128,6 +129,49 @@ export const renderDoneEventSchema = z.object({
   }),
 });
 
+/** Progress of a job (at most four a second per job; never backwards within a stage). */
+export const jobProgressEventSchema = z.object({
+  type: z.literal("job.progress"),
+  ...eventBase,
+  data: z.object({
+    jobId: z.number().int(),
+    batchId: z.number().int(),
+    episodeId: z.number().int(),
+    stage: z.enum(STAGES),
+    /** Of the current stage, 0–100. */
+    stagePercent: z.number(),
+    /** Overall, 0–100. */
+    percent: z.number(),
+    etaMs: z.number().int().nullable(),
+  }),
+});
+
+/** A job changed state or stage. */
+export const jobStateEventSchema = z.object({
+  type: z.literal("job.state"),
+  ...eventBase,
+  data: z.object({
+    jobId: z.number().int(),
+    batchId: z.number().int(),
+    episodeId: z.number().int(),
+    state: z.enum(JOB_STATES),
+    stage: z.enum(STAGES),
+    error: z.string().nullable(),
+  }),
+});
+
+/** A batch's counts or state changed. */
+export const batchStateEventSchema = z.object({
+  type: z.literal("batch.state"),
+  ...eventBase,
+  data: z.object({
+    batchId: z.number().int(),
+    state: z.enum(["active", "waiting-review", "completed", "failed", "cancelled"]),
+    percent: z.number(),
+    counts: z.record(z.enum(JOB_STATES), z.number().int()),
+  }),
+});
+
 /** Every event kind `events.subscribe` delivers. */
 export const appEventSchema = z.discriminatedUnion("type", [
   logEventSchema,
@@ -136,6 +180,9 @@ export const appEventSchema = z.discriminatedUnion("type", [
   libraryProgressEventSchema,
   expressionsChangedEventSchema,
   renderDoneEventSchema,
+  jobProgressEventSchema,
+  jobStateEventSchema,
+  batchStateEventSchema,
 ]);
 /** See {@link appEventSchema}. */
 export type AppEvent = z.infer<typeof appEventSchema>;
@@ -149,6 +196,9 @@ export const EVENT_TYPES = [
   "library.progress",
   "expressions.changed",
   "render.done",
+  "job.progress",
+  "job.state",
+  "batch.state",
 ] as const satisfies readonly AppEventType[];
 
 /** Input of `events.subscribe`. `lastEventId` is filled in by the client when it reconnects. */

@@ -10,6 +10,7 @@ import { renderOptionsSchema } from "../shared/render.ts";
 import type { Cue } from "../shared/schemas.ts";
 import { SAMPLE_FILE } from "../daemon/analysis/sample_seed.ts";
 import {
+  assTimeMs,
   buildPlan,
   buildSidecar,
   type FfmpegRunner,
@@ -391,6 +392,19 @@ Deno.test("a combined Short renders in one encode: planned length, 1080x1920 H.2
     const line = lines.find((e, i) => lines[i + 1] && lines[i + 1].startMs - e.endMs > 400)!;
     assertGreater(await brightShare(render.path, line.startMs + 300, band), 0.01);
     assertEquals(await brightShare(render.path, line.endMs + 200, band) < 0.002, true);
+    // to the frame: the text is drawn only where it changes, and held in between
+    const framed = lines.find((e, i) =>
+      i > 0 && e.startMs - lines[i - 1].endMs > 400 && lines[i + 1] && lines[i + 1].startMs - e.endMs > 400
+    )!;
+    const fps = output.plan.fps;
+    const frameAt = (ms: number) => Math.ceil((assTimeMs(ms) * fps) / 1000);
+    // ffmpeg's -ss stops at the first frame at or after the time: half a frame before it
+    const frame = (n: number) => ((n - 0.5) * 1000) / fps;
+    const [first, after] = [frameAt(framed.startMs), frameAt(framed.endMs)];
+    assertEquals(await brightShare(render.path, frame(first - 1), band) < 0.002, true, "frame before");
+    assertGreater(await brightShare(render.path, frame(first), band), 0.01, "first frame");
+    assertGreater(await brightShare(render.path, frame(after - 1), band), 0.01, "last frame");
+    assertEquals(await brightShare(render.path, frame(after), band) < 0.002, true, "frame after");
     assertEquals(render.durationMs <= 60_000, true);
 
     const sidecar = JSON.parse(await Deno.readTextFile(render.sidecarPath));

@@ -160,9 +160,16 @@ export function toExpression(row: Selectable<ExpressionsTable>): Expression {
 /** Expressions, newest analysis first within an episode, in time order. */
 export async function listExpressions(
   db: Kysely<DB>,
-  filter: { episodeId?: number; episodeIds?: number[]; status?: ExpressionStatus; includeDropped?: boolean },
+  filter: {
+    episodeId?: number;
+    episodeIds?: number[];
+    runIds?: number[];
+    status?: ExpressionStatus;
+    includeDropped?: boolean;
+  },
 ): Promise<Expression[]> {
   let query = db.selectFrom("expressions").selectAll();
+  if (filter.runIds) query = query.where("run_id", "in", filter.runIds.length ? filter.runIds : [-1]);
   if (filter.episodeId !== undefined) query = query.where("episode_id", "=", filter.episodeId);
   if (filter.episodeIds) {
     query = query.where("episode_id", "in", filter.episodeIds.length ? filter.episodeIds : [-1]);

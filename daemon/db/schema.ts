@@ -187,6 +187,57 @@ export interface RendersTable {
   created_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** A batch of episodes (its state is derived from its jobs). */
+export interface BatchesTable {
+  id: Generated<number>;
+  options: ColumnType<unknown, string, string>;
+  priority: number;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  finished_at: Date | null;
+}
+
+/** One episode's way through the stages. */
+export interface JobsTable {
+  id: Generated<number>;
+  batch_id: number;
+  episode_id: number;
+  state: "waiting" | "active" | "waiting-review" | "completed" | "failed" | "cancelled";
+  stage: "analyze" | "review" | "render" | "done";
+  stage_percent: ColumnType<number, number | undefined, number>;
+  percent: ColumnType<number, number | undefined, number>;
+  eta_ms: number | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  generation: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  run_id: number | null;
+  render_ids: ColumnType<number[], number[] | undefined, number[]>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+/** One run of one stage of a job. */
+export interface JobAttemptsTable {
+  id: Generated<number>;
+  job_id: number;
+  stage: string;
+  worker: string;
+  started_at: ColumnType<Date, Date | string | undefined, never>;
+  finished_at: Date | null;
+  outcome: "completed" | "failed" | "retrying" | "cancelled" | "interrupted" | null;
+  error: string | null;
+}
+
+/** A job's own log line. */
+export interface JobLogsTable {
+  id: Generated<string>;
+  job_id: number;
+  at: ColumnType<Date, Date | string | undefined, never>;
+  level: "debug" | "info" | "warn" | "error";
+  message: string;
+  fields: ColumnType<unknown, string | null, never>;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   settings: SettingsTable;
@@ -200,4 +251,8 @@ export interface DB {
   expressions: ExpressionsTable;
   expression_edits: ExpressionEditsTable;
   renders: RendersTable;
+  batches: BatchesTable;
+  jobs: JobsTable;
+  job_attempts: JobAttemptsTable;
+  job_logs: JobLogsTable;
 }

@@ -27,9 +27,14 @@ export class QueueHub implements AsyncDisposable {
   readonly #role: Role;
   readonly #log: Logger;
 
-  constructor(options: { connection: RedisOptions; role: Role; log: Logger; prefix?: string }) {
+  readonly #lockMs: number;
+
+  constructor(
+    options: { connection: RedisOptions; role: Role; log: Logger; prefix?: string; lockMs?: number },
+  ) {
     this.#connection = options.connection as ConnectionOptions & RedisOptions;
     this.#prefix = options.prefix ?? "lingoreel";
+    this.#lockMs = options.lockMs ?? 30_000;
     this.#role = options.role;
     this.#log = options.log.child({ component: "queue" });
   }
@@ -65,6 +70,9 @@ export class QueueHub implements AsyncDisposable {
       connection: { ...this.#connection, maxRetriesPerRequest: null },
       prefix: this.#prefix,
       concurrency: options.concurrency ?? 1,
+      // a job whose daemon died is taken up again once its lock has expired
+      lockDuration: this.#lockMs,
+      stalledInterval: this.#lockMs,
     });
     worker.on("error", (error) => this.#log.warn("worker error", { queue: name, error }));
     this.#workers.set(name, worker as unknown as Worker);
@@ -97,9 +105,24 @@ export class QueueHub implements AsyncDisposable {
     );
   }
 
-  /** Closes the workers (letting active jobs finish up to BullMQ's close), then the queues. */
-  async closeWorkers(): Promise<void> {
-    await Promise.all([...this.#workers.values()].map((worker) => worker.close()));
+  /**
+   * Closes the workers: active jobs may finish within `graceMs`; after that they are aborted
+   * with `reason` (their processors put them back to waiting).
+   */
+  async closeWorkers(graceMs = 5_000, reason = "shutdown"): Promise<void> {
+    const workers = [...this.#workers.values()];
+    const closed = Promise.all(workers.map((worker) => worker.close()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const inTime = await Promise.race([
+      closed.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!inTime) {
+      this.#log.warn("active jobs did not finish in time; returning them to waiting", { graceMs });
+      for (const worker of workers) worker.cancelAllJobs(reason);
+      await closed;
+    }
     this.#workers.clear();
   }
 

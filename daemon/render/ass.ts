@@ -181,8 +181,13 @@ function styles(plan: RenderPlan): Record<TextStyle, Style> {
   };
 }
 
+/** A time as the ASS file states it: whole centiseconds, in milliseconds. */
+export function assTimeMs(ms: number): number {
+  return Math.max(0, Math.round(ms / 10)) * 10;
+}
+
 function time(ms: number): string {
-  const cs = Math.max(0, Math.round(ms / 10));
+  const cs = assTimeMs(ms) / 10;
   const h = Math.floor(cs / 360_000);
   const m = Math.floor((cs % 360_000) / 6_000);
   const s = Math.floor((cs % 6_000) / 100);

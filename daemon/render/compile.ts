@@ -1,9 +1,10 @@
 /**
- * A plan compiled into one ffmpeg command: one input opened once, its picture laid out once
- * (scaled, and for Shorts set on a blurred copy of itself), split into the clips, cards made from
- * colour sources, everything concatenated, all text burned from one ASS file, the sound
- * normalised to -16 LUFS, and a single H.264/AAC encode.
+ * A plan compiled into one ffmpeg command: each clip read from its own input, its picture laid
+ * out (scaled, and for Shorts set on a blurred copy of itself), cards made from colour sources,
+ * everything concatenated, the text burned from one ASS file (drawn only where it changes), the
+ * sound normalised to -16 LUFS, and a single H.264/AAC encode.
  */
+import { assTimeMs } from "./ass.ts";
 import type { RenderPlan } from "./plan.ts";
 
 /** Encoder settings. */
@@ -53,6 +54,30 @@ export function videoEncoder(settings: EncodeSettings): string[] {
   }
 }
 
+/**
+ * Frame rate of the blurred fill behind a Short's picture: so blurred that the eye does not see
+ * it step, at a third of the cost of following every frame.
+ */
+export const BLUR_FPS = 8;
+
+/**
+ * The frames on which the burned text can change: the first frame at or after each event's start
+ * and end as the ASS file states them, and the one after it, as ffmpeg truncates a frame's time to
+ * whole milliseconds. Events are static (no fades, no moves), so libass renders only these frames
+ * and the overlay holds each one until the next; this costs a quarter of drawing every frame.
+ */
+export function textChangeFrames(plan: RenderPlan): number[] {
+  const total = Math.round((plan.durationMs * plan.fps) / 1000);
+  const frames = new Set([0]);
+  for (const event of plan.text) {
+    for (const ms of [assTimeMs(event.startMs), assTimeMs(event.endMs)]) {
+      const first = Math.ceil((ms * plan.fps) / 1000);
+      for (const f of [first, first + 1]) if (f < total) frames.add(f);
+    }
+  }
+  return [...frames].sort((a, b) => a - b);
+}
+
 /** Each clip is read from a second before it, then trimmed to the exact frame. */
 export const PRE_ROLL_MS = 1_000;
 
@@ -93,7 +118,9 @@ export function filterGraph(plan: RenderPlan, assPath: string): string {
       if (plan.kind === "short" && plan.background === "blur") {
         parts.push(
           `[${i}:v]${cut},setsar=1,split=2[fg${i}][bg${i}]`,
-          `[bg${i}]scale=${W / 4}:${H / 4}:force_original_aspect_ratio=increase,crop=${W / 4}:${
+          `[bg${i}]fps=${
+            Math.min(plan.fps, BLUR_FPS)
+          },crop='min(iw,ih*${W}/${H})':'min(ih,iw*${H}/${W})',scale=${W / 4}:${
             H / 4
           },boxblur=8:2,scale=${W}:${H}:flags=fast_bilinear,setsar=1[bgs${i}]`,
           `[fg${i}]scale=${W}:${H}:force_original_aspect_ratio=decrease,setsar=1[fgs${i}]`,
@@ -124,7 +151,15 @@ export function filterGraph(plan: RenderPlan, assPath: string): string {
     }
   }
   parts.push(`${labels.join("")}concat=n=${labels.length}:v=1:a=1[vcat][acat]`);
-  parts.push(`[vcat]ass=filename='${filterPath(assPath)}'[vout]`);
+  // the text is drawn by libass only on the frames where it changes, on a transparent layer
+  // that the overlay holds until the next one
+  const select = textChangeFrames(plan).map((f) => `eq(n\\,${f})`).join("+");
+  parts.push(
+    `color=c=black@0:s=${W}x${H}:r=${plan.fps}:d=${
+      seconds(plan.durationMs)
+    },format=yuva420p,select='${select}',ass=filename='${filterPath(assPath)}':alpha=1[text]`,
+    `[vcat][text]overlay=format=yuv420:eof_action=repeat[vout]`,
+  );
   parts.push(
     `[acat]loudnorm=I=${LOUDNESS_TARGET}:TP=-1.5:LRA=11,aresample=48000,aformat=channel_layouts=stereo[aout]`,
   );

@@ -3,7 +3,7 @@
  * data, compiling a plan into one ffmpeg command, and running renders in a bounded pool.
  * @module
  */
-export { renderAss } from "./ass.ts";
+export { assTimeMs, renderAss } from "./ass.ts";
 export { encoderWorks, probeCapabilities, REQUIRED } from "./capabilities.ts";
 export {
   AUDIO_ENCODE,

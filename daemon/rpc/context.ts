@@ -7,6 +7,7 @@ import type { HealthMonitor } from "../health/mod.ts";
 import type { Analyzer } from "../analysis/mod.ts";
 import type { LibraryScanner } from "../library/mod.ts";
 import type { Renderer } from "../render/mod.ts";
+import type { Pipeline } from "../queue/mod.ts";
 import type { SettingsStore } from "../settings/mod.ts";
 import type { Logger } from "../log.ts";
 
@@ -26,6 +27,7 @@ export interface Services {
   };
   analysis: Analyzer;
   renderer: Renderer;
+  pipeline: Pipeline;
   settings: SettingsStore;
   version: string;
   /** `host:pid`, the `source` of events this daemon publishes. */

@@ -22,6 +22,8 @@ const CODES: Record<string, Code> = {
   RenderNotFoundError: "NOT_FOUND",
   RenderError: "UNPROCESSABLE_CONTENT",
   PlanTooLongError: "BAD_REQUEST",
+  JobNotFoundError: "NOT_FOUND",
+  JobStateError: "CONFLICT",
 };
 
 /** The TRPCError for a domain error, or undefined for anything else (an internal error). */

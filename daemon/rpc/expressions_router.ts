@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { expressionStatusSchema } from "../../shared/analysis.ts";
 import { listExpressions, reviewExpressions, summariseExpressions } from "../analysis/mod.ts";
+import { getBatch, listJobs } from "../queue/mod.ts";
 import { procedure, router } from "./trpc.ts";
 
 const translation = z.object({
@@ -18,12 +19,15 @@ export const expressionsRouter = router({
       batchId: z.number().int().positive().optional(),
       status: expressionStatusSchema.optional(),
       includeDropped: z.boolean().default(false),
-    }).refine((v) => v.batchId === undefined, {
-      message: "batches arrive with the queue",
-      path: ["batchId"],
     }),
   )
-    .query(({ ctx, input }) => listExpressions(ctx.services.database.db, input)),
+    .query(async ({ ctx, input }) => {
+      const { db } = ctx.services.database;
+      if (input.batchId === undefined) return await listExpressions(db, input);
+      // the expressions of the analyses the batch's jobs made
+      const jobs = await listJobs(db, { batchId: (await getBatch(db, input.batchId)).id });
+      return await listExpressions(db, { ...input, runIds: jobs.flatMap((j) => j.runId ?? []) });
+    }),
 
   /** How many expressions each analysed episode has in each state (cheap, for lists). */
   summary: procedure.input(
@@ -57,6 +61,8 @@ export const expressionsRouter = router({
         type: "expressions.changed",
         data: { episodeIds, runId: null, cause: input.decision ?? "edit", count: updated.length },
       }).catch(() => {});
+      // jobs waiting for this review go on to render once nothing of theirs is pending
+      await ctx.services.pipeline.reviewed(episodeIds);
       return updated;
     }),
 });

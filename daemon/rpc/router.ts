@@ -1,8 +1,11 @@
 import { analysisRouter } from "./analysis_router.ts";
+import { batchesRouter } from "./batches_router.ts";
 import { eventsRouter } from "./events_router.ts";
 import { expressionsRouter } from "./expressions_router.ts";
 import { healthRouter } from "./health_router.ts";
+import { jobsRouter } from "./jobs_router.ts";
 import { libraryRouter } from "./library_router.ts";
+import { queueRouter } from "./queue_router.ts";
 import { rendersRouter } from "./renders_router.ts";
 import { settingsRouter } from "./settings_router.ts";
 import { router } from "./trpc.ts";
@@ -16,6 +19,9 @@ export const appRouter = router({
   expressions: expressionsRouter,
   settings: settingsRouter,
   renders: rendersRouter,
+  batches: batchesRouter,
+  jobs: jobsRouter,
+  queue: queueRouter,
 });
 
 /** The type of {@link appRouter}. */

@@ -26,6 +26,16 @@ export const SETTINGS = {
     temperature: z.number().min(0).max(2),
     maxOutputTokens: z.number().int().min(256).max(65_536),
   }).default({ temperature: 0.4, maxOutputTokens: 8_192 }),
+  /** Jobs of each stage one daemon runs at once (ffmpeg and LLM calls stay within their pools). */
+  "queue.concurrency": z.object({
+    analyze: z.number().int().min(1).max(20),
+    render: z.number().int().min(1).max(20),
+  }).default({ analyze: 2, render: 2 }),
+  /** Runs of a stage before a transient failure fails the job, and the first backoff (doubling). */
+  "queue.retries": z.object({
+    attempts: z.number().int().min(1).max(10),
+    backoffMs: z.number().int().min(100).max(600_000),
+  }).default({ attempts: 3, backoffMs: 5_000 }),
 } as const;
 
 /** A setting's name. */

@@ -15,6 +15,7 @@
 import { join } from "@std/path";
 import { renderOptionsSchema } from "../../shared/render.ts";
 import { readSubtitleFile } from "../../daemon/subtitles/mod.ts";
+import { FfprobeRunner, toMediaInfo } from "../../daemon/library/ffprobe.ts";
 import {
   AUDIO_ENCODE,
   buildPlan,
@@ -52,18 +53,15 @@ try {
   const video = `${base}.mp4`;
   const en = (await readSubtitleFile(`${base}.en.srt`)).cues;
   const es = (await readSubtitleFile(`${base}.es.srt`)).cues;
-  const probe = JSON.parse(new TextDecoder().decode(
-    (await new Deno.Command("ffprobe", {
-      args: ["-v", "error", "-print_format", "json", "-show_format", video],
-      stdout: "piped",
-    }).output()).stdout,
-  ));
+  // the source as the scanner records it (size, frame rate), which the renderer passes on
+  const info = toMediaInfo(video, await new FfprobeRunner(() => Promise.resolve("ffprobe")).probe(video));
   const source = {
     path: video,
-    durationMs: Math.round(Number(probe.format.duration) * 1000),
-    width: 1280,
-    height: 720,
-    hasAudio: true,
+    durationMs: info.durationMs ?? 0,
+    width: info.width ?? 1280,
+    height: info.height ?? 720,
+    hasAudio: info.audio.length > 0,
+    fps: info.fps,
   };
   const all: (PlanExpression & { from: number; to: number })[] = SAMPLE_ANALYSES.S01E01.expressions.map((
     e,

@@ -2,7 +2,7 @@ import { parseConfig } from "../../daemon/config.ts";
 import { type Daemon, startDaemon } from "../../daemon/main.ts";
 import { type Context, createCallerFactory } from "../../daemon/rpc/mod.ts";
 import { appRouter } from "../../daemon/rpc/router.ts";
-import { createTestSchema, memoryLogger, testRedisUrl } from "./services.ts";
+import { createTestSchema, memoryLogger, testRedisUrl, uniqueName } from "./services.ts";
 
 const createCaller = createCallerFactory(appRouter);
 
@@ -36,6 +36,8 @@ export async function startTestDaemon(
     LINGOREEL_TOKEN: token,
     DATABASE_URL: schema.url,
     REDIS_URL: testRedisUrl(),
+    // queues and events of their own, unless daemons are meant to share them
+    LINGOREEL_REDIS_PREFIX: uniqueName("lr"),
     ...env,
   });
   let daemon: Daemon;
