@@ -485,6 +485,7 @@ export class Pipeline {
       finished_at: new Date(),
     }).where("id", "=", job.id).where("state", "=", "active").execute();
     await this.#jobLog(job.id, "info", `completed with ${renderIds.length} videos`, { renderIds });
+    await this.#settled(job.batch_id, job.id);
   }
 
   /** Publishes progress at most every {@link PROGRESS_INTERVAL_MS} per job, never backwards in a stage. */

@@ -7,8 +7,19 @@ import { setImmediate } from "node:timers";
 import chalk from "chalk";
 import { render } from "ink-testing-library";
 import type { ReactElement } from "react";
-import type { AnalysisRun, Expression, ExpressionSummary } from "../../shared/analysis.ts";
+import type { AnalysisEstimate, AnalysisRun, Expression, ExpressionSummary } from "../../shared/analysis.ts";
 import type { ConnectionState } from "../../shared/client.ts";
+import {
+  type Batch,
+  type BatchOptions,
+  FINISHED_JOB_STATES,
+  type Job,
+  JOB_STATES,
+  type JobLogLine,
+  type JobState,
+  QUEUE_NAMES,
+  type QueueStats,
+} from "../../shared/jobs.ts";
 import type { Render } from "../../shared/render.ts";
 import type {
   AppEvent,
@@ -25,9 +36,12 @@ import type {
 import { App } from "../../tui/App.tsx";
 import { createConnectionStore } from "../../tui/connection_store.ts";
 import type {
+  BatchCreateInput,
   CuesInput,
+  EstimateInput,
   EventObserver,
   ExpressionsListInput,
+  JobLogsInput,
   RendersCreateInput,
   RendersListInput,
   ReviewInput,
@@ -319,6 +333,103 @@ export function renderOf(fields: Partial<Render> & { id: number; text?: string }
   };
 }
 
+/** What `analysis.estimate` answers for `episodes` episodes: 3 chunks each, one of them cached. */
+export function analysisEstimate(
+  episodes = 2,
+  budget: Partial<AnalysisEstimate["budget"]> = {},
+): AnalysisEstimate {
+  const each = {
+    chunks: 3,
+    calls: 2,
+    cachedChunks: 1,
+    promptTokens: 5_200,
+    outputTokens: 1_100,
+    costUsd: 0.0021,
+  };
+  return {
+    episodes: Array.from({ length: episodes }, (_, i) => ({ episodeId: i + 1, ...each })),
+    totals: {
+      chunks: each.chunks * episodes,
+      calls: each.calls * episodes,
+      cachedChunks: each.cachedChunks * episodes,
+      promptTokens: each.promptTokens * episodes,
+      outputTokens: each.outputTokens * episodes,
+      costUsd: each.costUsd * episodes,
+    },
+    model: "gemini-2.5-flash",
+    budget: { dailyLimitUsd: 5, spentTodayUsd: 0.25, fits: true, ...budget },
+  };
+}
+
+/** The job of episode `episodeId` in batch `batchId`, waiting to be analysed but for `fields`. */
+export function jobOf(fields: Partial<Job> & { id: number; batchId: number; episodeId: number }): Job {
+  return {
+    label: `Sample Show S01E0${fields.episodeId}`,
+    state: "waiting",
+    stage: "analyze",
+    percent: 0,
+    stagePercent: 0,
+    etaMs: null,
+    attempts: 0,
+    error: null,
+    runId: null,
+    renderIds: [],
+    createdAt: "2026-11-21T10:00:00.000Z",
+    startedAt: null,
+    finishedAt: null,
+    ...fields,
+  };
+}
+
+/** The batch `id` over `jobs` (its own), with counts, progress and state as the daemon derives them. */
+export function batchOf(
+  fields: { id: number; options?: Partial<BatchOptions>; createdAt?: string },
+  jobs: readonly Job[],
+): Batch {
+  const own = jobs.filter((job) => job.batchId === fields.id);
+  const counts = Object.fromEntries(JOB_STATES.map((state) => [state, 0])) as Record<JobState, number>;
+  let percent = 0;
+  for (const job of own) {
+    counts[job.state]++;
+    percent += FINISHED_JOB_STATES.includes(job.state) ? 100 : job.percent;
+  }
+  const state: Batch["state"] = counts.waiting + counts.active > 0
+    ? "active"
+    : counts["waiting-review"] > 0
+    ? "waiting-review"
+    : counts.failed > 0
+    ? "failed"
+    : counts.completed > 0
+    ? "completed"
+    : "cancelled";
+  return {
+    id: fields.id,
+    state,
+    options: { analysis: {}, render: {}, review: "auto", ...fields.options },
+    priority: own.length === 1 ? 1 : 10,
+    counts,
+    percent: own.length ? Math.round((percent / own.length) * 10) / 10 : 0,
+    total: own.length,
+    createdAt: fields.createdAt ?? "2026-11-21T10:00:00.000Z",
+    finishedAt: null,
+  };
+}
+
+/** The stats of both stage queues, idle and running, but for `fields` (applied to each). */
+export function queueStatsOf(fields: Partial<Omit<QueueStats, "name">> = {}): QueueStats[] {
+  return QUEUE_NAMES.map((name) => ({
+    name,
+    paused: false,
+    waiting: 0,
+    active: 0,
+    delayed: 0,
+    completed: 0,
+    failed: 0,
+    workers: 1,
+    ...fields,
+  }));
+}
+
 /** An error as the tRPC client throws it for a daemon's `TRPCError`. */
 export function rpcError(code: string, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
@@ -391,6 +502,32 @@ export class FakeClient {
   markError: Error | undefined;
   /** Renders asked for with `renders.create`, answered by the test. */
   readonly renderCalls: PendingRender[] = [];
+  /** What `analysis.estimate` answers (or fails with). */
+  estimate: AnalysisEstimate | Error = analysisEstimate();
+  /** Every `analysis.estimate` input, in order. */
+  readonly estimateCalls: EstimateInput[] = [];
+  /** Batches (their counts derived from {@link jobs} as the daemon does), newest first. */
+  batches: { id: number; options?: Partial<BatchOptions>; createdAt?: string }[] = [];
+  /** Every job, of every batch, in the order they were created. */
+  jobs: Job[] = [];
+  /** Each job's log lines, oldest first. */
+  jobLogs = new Map<number, JobLogLine[]>();
+  /** The stage queues' counts. */
+  queueStats: QueueStats[] = queueStatsOf();
+  /** Every `batches.create` input, in order. */
+  readonly createCalls: BatchCreateInput[] = [];
+  /** The error `batches.create` fails with, if set. */
+  createError: Error | undefined;
+  /** Every batch id asked for with `batches.get`, in order. */
+  readonly batchGetCalls: number[] = [];
+  /** How many times `batches.list` was called. */
+  batchListCalls = 0;
+  /** Every `jobs.logs` input, in order. */
+  readonly logCalls: JobLogsInput[] = [];
+  /** How many times `queue.stats` was called. */
+  statsCalls = 0;
+  /** Every job, batch and queue action, as `jobs.cancel 3`, `batches.retryFailed 1`, `queue.pause`. */
+  readonly actionCalls: string[] = [];
   #eventId = 0;
   #clock = Date.parse("2026-11-21T10:00:00.000Z");
 
@@ -515,6 +652,132 @@ export class FakeClient {
         mutate: ({ episodeId }) =>
           new Promise<AnalysisRun>((resolve, reject) => this.runs.push({ episodeId, resolve, reject })),
       },
+      estimate: {
+        query: (input) => {
+          this.estimateCalls.push(input);
+          return this.estimate instanceof Error
+            ? Promise.reject(this.estimate)
+            : Promise.resolve(this.estimate);
+        },
+      },
+    },
+    batches: {
+      create: {
+        mutate: (input) => {
+          this.createCalls.push(input);
+          if (this.createError) return Promise.reject(this.createError);
+          const batchId = Math.max(0, ...this.batches.map((b) => b.id)) + 1;
+          let jobId = Math.max(0, ...this.jobs.map((j) => j.id));
+          const created = input.episodeIds.map((episodeId) => {
+            const found = this.episodes.find((e) => e.id === episodeId);
+            return jobOf({
+              id: ++jobId,
+              batchId,
+              episodeId,
+              label: found ? `${found.show} S0${found.season}E0${found.episode}` : `episode ${episodeId}`,
+            });
+          });
+          this.jobs.push(...created);
+          this.batches.unshift({ id: batchId, createdAt: new Date(this.#clock += 1_000).toISOString() });
+          return Promise.resolve({ batchId, jobIds: created.map((j) => j.id) });
+        },
+      },
+      list: {
+        query: (input) => {
+          this.batchListCalls++;
+          return Promise.resolve(this.batches.slice(0, input?.limit ?? 50).map((b) => batchOf(b, this.jobs)));
+        },
+      },
+      get: {
+        query: ({ id }) => {
+          this.batchGetCalls.push(id);
+          const batch = this.batches.find((b) => b.id === id);
+          if (!batch) return Promise.reject(rpcError("NOT_FOUND", `Batch ${id} does not exist.`));
+          return Promise.resolve({
+            ...batchOf(batch, this.jobs),
+            jobs: this.jobs.filter((j) => j.batchId === id),
+          });
+        },
+      },
+      cancel: {
+        mutate: ({ id }) => {
+          this.actionCalls.push(`batches.cancel ${id}`);
+          for (
+            const job of this.jobs.filter((j) => j.batchId === id && !FINISHED_JOB_STATES.includes(j.state))
+          ) {
+            this.#updateJob(job.id, { state: "cancelled", error: "batch cancelled by user", etaMs: null });
+          }
+          return this.#batch(id);
+        },
+      },
+      retryFailed: {
+        mutate: ({ id }) => {
+          this.actionCalls.push(`batches.retryFailed ${id}`);
+          for (const job of this.jobs.filter((j) => j.batchId === id && j.state === "failed")) {
+            this.#updateJob(job.id, { state: "waiting", error: null });
+          }
+          return this.#batch(id);
+        },
+      },
+    },
+    jobs: {
+      logs: {
+        query: (input) => {
+          this.logCalls.push(input);
+          const lines = (this.jobLogs.get(input.id) ?? []).filter((line) => line.id > (input.afterId ?? 0));
+          return Promise.resolve(lines.slice(0, input.limit ?? 500));
+        },
+      },
+      cancel: {
+        mutate: ({ id }) => {
+          this.actionCalls.push(`jobs.cancel ${id}`);
+          const job = this.jobs.find((j) => j.id === id);
+          if (!job) return Promise.reject(rpcError("NOT_FOUND", `Job ${id} does not exist.`));
+          if (FINISHED_JOB_STATES.includes(job.state)) {
+            return Promise.reject(rpcError(
+              "CONFLICT",
+              `Job ${id} is already ${job.state}; only waiting or running jobs can be cancelled.`,
+            ));
+          }
+          return Promise.resolve(
+            this.#updateJob(id, { state: "cancelled", error: "cancelled by user", etaMs: null }),
+          );
+        },
+      },
+      retry: {
+        mutate: ({ id }) => {
+          this.actionCalls.push(`jobs.retry ${id}`);
+          const job = this.jobs.find((j) => j.id === id);
+          if (!job) return Promise.reject(rpcError("NOT_FOUND", `Job ${id} does not exist.`));
+          if (job.state !== "failed" && job.state !== "cancelled") {
+            return Promise.reject(rpcError(
+              "CONFLICT",
+              `Job ${id} is ${job.state}; only failed or cancelled jobs can be retried.`,
+            ));
+          }
+          return Promise.resolve(this.#updateJob(id, { state: "waiting", error: null }));
+        },
+      },
+    },
+    queue: {
+      stats: {
+        query: () => {
+          this.statsCalls++;
+          return Promise.resolve(this.queueStats);
+        },
+      },
+      pause: {
+        mutate: (input) => {
+          this.actionCalls.push("queue.pause");
+          return Promise.resolve(this.#setPaused(true, input?.names));
+        },
+      },
+      resume: {
+        mutate: (input) => {
+          this.actionCalls.push("queue.resume");
+          return Promise.resolve(this.#setPaused(false, input?.names));
+        },
+      },
     },
     renders: {
       list: {
@@ -557,6 +820,23 @@ export class FakeClient {
 
   constructor(initial?: ConnectionState) {
     if (initial) this.connection.set(initial);
+  }
+
+  #updateJob(id: number, fields: Partial<Job>): Job {
+    const index = this.jobs.findIndex((j) => j.id === id);
+    this.jobs[index] = { ...this.jobs[index], ...fields };
+    return this.jobs[index];
+  }
+
+  #batch(id: number): Promise<Batch> {
+    const batch = this.batches.find((b) => b.id === id);
+    if (!batch) return Promise.reject(rpcError("NOT_FOUND", `Batch ${id} does not exist.`));
+    return Promise.resolve(batchOf(batch, this.jobs));
+  }
+
+  #setPaused(paused: boolean, names: readonly string[] = QUEUE_NAMES): QueueStats[] {
+    this.queueStats = this.queueStats.map((q) => names.includes(q.name) ? { ...q, paused } : q);
+    return this.queueStats;
   }
 
   emit(event: AppEvent): void {
