@@ -233,6 +233,8 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       },
     });
 
+    await renderer.removeStale();
+
     const queues = new QueueHub({
       connection,
       role: config.role,

@@ -67,11 +67,12 @@ export async function startDaemonProcess(
     try {
       const info = daemonFileSchema.parse(JSON.parse(await Deno.readTextFile(join(dataDir, "daemon.json"))));
       if (info.pid === child.pid) {
-        const token = (await Deno.readTextFile(join(dataDir, "token"))).trim();
+        const token = options.env?.LINGOREEL_TOKEN ??
+          (await Deno.readTextFile(join(dataDir, "token"))).trim();
         return {
           dataDir,
           info,
-          token: options.env?.LINGOREEL_TOKEN ?? token,
+          token,
           child,
           log: () => stderr,
           stop,
