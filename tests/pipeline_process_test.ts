@@ -88,6 +88,53 @@ Deno.test("a daemon killed with SIGKILL mid-render restarts and completes the jo
   }
 });
 
+Deno.test("SIGTERM lets a running job finish up to the grace time, then returns it to waiting for the next daemon", async () => {
+  await using gemini = await startPhraseGemini();
+  const { root } = await writeShow(1);
+  const { schema, outputDir, env } = await sharedEnv(root, gemini);
+  try {
+    const first = await startDaemonProcess({ env: { ...env, LINGOREEL_SHUTDOWN_GRACE_MS: "500" } });
+    let api = await connect({ url: first.info.url, token: env.LINGOREEL_TOKEN });
+    await api.library.scan.mutate({});
+    const [episode] = (await api.library.list.query({})).items;
+    const { jobIds: [jobId] } = await api.batches.create.mutate({
+      episodeIds: [episode.id],
+      options: { render: { preset: "medium", kinds: ["short", "long"] } },
+    });
+    await waitFor("the render to be under way", async () => {
+      const job = await api.jobs.get.query({ id: jobId });
+      return job.stage === "render" && job.stagePercent > 0 ? job : undefined;
+    });
+    api.close();
+    const stopped = await first.stop("SIGTERM");
+    assertEquals(stopped.code, 0);
+    assertEquals(await ffmpegProcesses(first.dataDir), [], "its ffmpeg stopped with it");
+    assert(first.log().includes("returning them to waiting"), "the grace time ran out");
+
+    await using second = await startDaemonProcess({ env });
+    api = await connect({ url: second.info.url, token: env.LINGOREEL_TOKEN });
+    try {
+      const lines = await api.jobs.logs.query({ id: jobId });
+      assert(
+        lines.some((l) => l.message.includes("interrupted by shutdown")),
+        "the job went back to waiting",
+      );
+      const job = await waitFor("the job to complete on the next daemon", async () => {
+        const j = await api.jobs.get.query({ id: jobId });
+        return j.state === "completed" ? j : undefined;
+      }, 120_000);
+      assertEquals(job.renderIds.length, 2);
+    } finally {
+      api.close();
+    }
+    await first[Symbol.asyncDispose]();
+  } finally {
+    await schema[Symbol.asyncDispose]();
+    await Deno.remove(root, { recursive: true });
+    await Deno.remove(outputDir, { recursive: true });
+  }
+});
+
 Deno.test("two worker daemons share a batch: each job runs once, and events from both reach a client of the API daemon", async () => {
   await using gemini = await startPhraseGemini(300);
   const { root } = await writeShow(4);
