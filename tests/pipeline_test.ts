@@ -171,6 +171,32 @@ Deno.test("cancelling a job mid-render stops ffmpeg within 2 s, leaves no temp o
   }
 });
 
+Deno.test("cancelling a job during analysis drops its LLM calls within 2 s", async () => {
+  await using gemini = await startPhraseGemini(20_000);
+  const { root } = await writeShow(1);
+  try {
+    await using t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root, ...geminiEnv(gemini) });
+    const api = t.caller();
+    await api.library.scan();
+    const [episode] = (await api.library.list({})).items;
+    const { jobIds: [jobId] } = await api.batches.create({ episodeIds: [episode.id] });
+    await waitFor("the LLM call", async () => gemini.inFlight > 0 ? true : undefined);
+    const started = performance.now();
+    await api.jobs.cancel({ id: jobId });
+    const db = t.daemon.services.database.db;
+    const attempt = await waitFor("the analysis to stop", async () => {
+      const row = await db.selectFrom("job_attempts").selectAll().where("job_id", "=", jobId)
+        .executeTakeFirst();
+      return row?.outcome ? row : undefined;
+    }, 2_000);
+    assert(performance.now() - started < 2_000);
+    assertEquals(attempt.outcome, "cancelled");
+    assertEquals((await api.jobs.get({ id: jobId })).state, "cancelled");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("a batch that waits for review holds each job until its expressions are decided; paused queues start nothing; one episode goes before a long batch", async () => {
   await using gemini = await startPhraseGemini();
   const { root } = await writeShow(3);

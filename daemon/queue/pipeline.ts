@@ -309,19 +309,22 @@ export class Pipeline {
           stage_percent: 0,
           percent: overall("review", 0),
           eta_ms: null,
-        }).where("id", "=", jobId).execute();
+        }).where("id", "=", jobId).where("state", "not in", FINISHED_JOB_STATES as JobState[]).execute();
         await this.#jobLog(jobId, "info", `waiting for review of ${pending.length} expressions`);
         await this.#settled(job.batch_id, jobId);
       }
       return;
     }
-    await db.updateTable("jobs").set({
+    // a job cancelled meanwhile stays cancelled
+    const { numUpdatedRows } = await db.updateTable("jobs").set({
       state: "waiting",
       stage: "render",
       stage_percent: 0,
       percent: overall("render", 0),
       eta_ms: null,
-    }).where("id", "=", jobId).execute();
+    }).where("id", "=", jobId).where("state", "not in", FINISHED_JOB_STATES as JobState[])
+      .executeTakeFirst();
+    if (!numUpdatedRows) return;
     await this.#enqueue(jobId, job.generation, "render", job.priority);
     if (job.state === "waiting-review") await this.#settled(job.batch_id, jobId);
   }
