@@ -4,6 +4,7 @@
  */
 import { Box, Text } from "ink";
 import { useState } from "react";
+import type { AppEvent } from "../shared/schemas.ts";
 import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
 import { useScreenKeys } from "../tui/hooks/use_screen_keys.ts";
 import { char } from "../tui/keys.ts";
@@ -18,6 +19,7 @@ import {
   logEvent,
   mount,
   plain,
+  queueStatsOf,
   resize,
   until,
   waitForFrame,
@@ -141,6 +143,48 @@ Deno.test("a health event refreshes the table without waiting for the next poll"
   await waitForFrame(app, (f) => f.includes("ENOENT redis.sock"), "the refreshed table", 1_000);
 });
 
+Deno.test("the dashboard shows each stage queue's counts, workers and whether it is paused, asked again on job and batch events", async () => {
+  const fake = new FakeClient();
+  fake.queueStats = [
+    {
+      name: "analyze",
+      paused: false,
+      waiting: 3,
+      delayed: 1,
+      active: 1,
+      completed: 12,
+      failed: 2,
+      workers: 2,
+    },
+    { name: "render", paused: true, waiting: 5, delayed: 0, active: 0, completed: 7, failed: 0, workers: 1 },
+  ];
+  using app = mount(fake.app());
+  const frame = plain(await waitForFrame(app, (f) => f.includes("12 done"), "the queue counts"));
+  assertMatch(frame, /│ analyze\s+▶ running\s+4 waiting · 1 active · 2 failed · 12 done · 2 workers/);
+  assertMatch(frame, /│ render\s+‖ paused\s+5 waiting · 0 active · 0 failed · 7 done · 1 worker /);
+  assertMatch(frame, /Queues ‖ render paused/);
+  assertEquals(fake.statsCalls, 1);
+
+  // Well within the 5 s poll: only the event can have asked.
+  fake.queueStats = queueStatsOf({ waiting: 9, workers: 3 });
+  const jobState = (jobId: number): AppEvent => ({
+    type: "job.state",
+    at: new Date().toISOString(),
+    source: "test:1",
+    data: { jobId, batchId: 1, episodeId: jobId, state: "active", stage: "analyze", error: null },
+  });
+  fake.emit(jobState(1));
+  const after = plain(await waitForFrame(app, (f) => f.includes("9 waiting"), "the new counts", 1_000));
+  assertMatch(after, /Queues ▶ queues running/);
+  assertMatch(after, /│ render\s+▶ running\s+9 waiting · 0 active · 0 failed · 0 done · 3 workers/);
+  assertEquals(fake.statsCalls, 2);
+
+  // A burst of events asks at most once more a second, not once each.
+  for (let i = 2; i < 30; i++) fake.emit(jobState(i));
+  await new Promise((resolve) => setTimeout(resolve, 1_300));
+  assert(fake.statsCalls <= 3, `${fake.statsCalls} calls of queue.stats`);
+});
+
 Deno.test("warnings and errors from the log stream appear in the recent pane, info lines do not", async () => {
   const fake = new FakeClient();
   using app = mount(fake.app());
@@ -236,7 +280,7 @@ Deno.test("the footer lists the dashboard's own key next to help and quit", asyn
   using app = mount(fake.app());
   const frame = plain(await waitForFrame(app, (f) => f.includes("checked"), "health"));
   const footer = frame.trimEnd().split("\n").at(-1) ?? "";
-  assertMatch(footer, /r refresh health now\s+1-4 switch screen\s+\? help\s+q \/ Ctrl-C quit/);
+  assertMatch(footer, /r refresh health now\s+1-5 switch screen\s+\? help\s+q \/ Ctrl-C quit/);
 
   const before = fake.checks;
   app.stdin.write("r");

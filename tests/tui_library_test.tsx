@@ -464,18 +464,6 @@ Deno.test("a library.changed event (a scan elsewhere, the watcher) reloads the l
   assertFalse(frame.includes("Beta Show"));
 });
 
-Deno.test("b says that batches arrive with the queue, with the number of episodes selected", async () => {
-  using app = await openLibrary(sampleClient());
-  await press(app, "b");
-  await waitForFrame(app, (f) => f.includes("Select episodes first"), "the hint to select first");
-  await press(app, "j", " ", "j", " ", "b");
-  await waitForFrame(
-    app,
-    (f) => f.includes("Batches arrive with the queue (issue 6): 2 episodes selected"),
-    "the not-yet message",
-  );
-});
-
 Deno.test("an empty library says so and how to fill it", async () => {
   const fake = new FakeClient();
   fake.roots = [{ path: "/srv/media", exists: false, readable: false, freeBytes: null, episodes: 0 }];

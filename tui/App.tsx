@@ -11,8 +11,9 @@ import { HelpOverlay, type HelpSection } from "./components/HelpOverlay.tsx";
 import { TabBar } from "./components/TabBar.tsx";
 import type { ConnectionSource } from "./connection_store.ts";
 import { ClientProvider, type TuiClient } from "./context/ClientContext.tsx";
-import { createEpisodeFocus, FocusContext } from "./context/FocusContext.tsx";
+import { createScreenFocus, FocusContext } from "./context/FocusContext.tsx";
 import { type Keymap, KeymapContext, type ScreenKeys } from "./context/KeymapContext.tsx";
+import { type Navigation, NavigationContext } from "./context/NavigationContext.tsx";
 import { ThemeContext } from "./context/ThemeContext.tsx";
 import { useConnectionState } from "./hooks/use_connection_state.ts";
 import { useTerminalSize } from "./hooks/use_terminal_size.ts";
@@ -79,19 +80,24 @@ function Shell(
   // Keys that arrive together (a paste, a burst from tmux) are handled before React renders
   // again, so each must see what the one before it changed, not the last render's state.
   const viewNow = useRef(view);
-  const show = (next: Partial<View>) => {
+  const show = useCallback((next: Partial<View>) => {
     const current = viewNow.current;
     const visited = next.activeId === undefined || current.visited.has(next.activeId)
       ? current.visited
       : new Set([...current.visited, next.activeId]);
     viewNow.current = { ...current, ...next, visited };
     setView(viewNow.current);
-  };
+  }, []);
+  const navigation = useMemo((): Navigation => ({
+    show: (screenId) => {
+      if (screens.some((screen) => screen.id === screenId)) show({ activeId: screenId, helpOpen: false });
+    },
+  }), [screens, show]);
   // Each screen's keys, by screen id; read when a key arrives, so always the latest.
   const registrations = useRef(new Map<string, () => ScreenKeys>());
   const [, setRegistrationsChanged] = useState(0);
   const quitting = useRef(false);
-  const [focus] = useState(createEpisodeFocus);
+  const [focus] = useState(createScreenFocus);
 
   const keymapFor = useMemo(() => {
     const keymaps = new Map<string, Keymap>();
@@ -206,7 +212,13 @@ function Shell(
             <Box key={screen.id} display={screen === active && !view.helpOpen ? "flex" : "none"}>
               <KeymapContext value={keymapFor(screen.id)}>
                 <FocusContext value={focus}>
-                  <Screen width={columns} height={bodyHeight} active={screen === active && !view.helpOpen} />
+                  <NavigationContext value={navigation}>
+                    <Screen
+                      width={columns}
+                      height={bodyHeight}
+                      active={screen === active && !view.helpOpen}
+                    />
+                  </NavigationContext>
                 </FocusContext>
               </KeymapContext>
             </Box>

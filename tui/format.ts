@@ -128,3 +128,18 @@ export function formatDateTime(iso: string): string {
     pad2(date.getHours())
   }:${pad2(date.getMinutes())}`;
 }
+
+/** A percentage rounded to a whole number, as `45%`. */
+export function formatPercent(percent: number): string {
+  return `${Math.round(Math.max(0, Math.min(100, percent)))}%`;
+}
+
+/**
+ * A progress bar `width` cells wide, as `█████░░░░░`: full cells for what is done, light ones for
+ * the rest, so that it reads without colours too.
+ */
+export function progressBar(percent: number, width: number): string {
+  const cells = Math.max(0, width);
+  const done = Math.round((Math.max(0, Math.min(100, percent)) / 100) * cells);
+  return "█".repeat(done) + "░".repeat(cells - done);
+}

@@ -11,6 +11,7 @@
  * @module
  */
 import type { Episode } from "../shared/schemas.ts";
+import { BatchForm } from "./batch_form.ts";
 import { buildRows, type EpisodeGroup, groupEpisodes, type LibraryRows, NO_ROWS } from "./library_rows.ts";
 import { clampRow, jumpRow, scrollWithin } from "./list_cursor.ts";
 import type { ColorRole } from "./theme.ts";
@@ -56,6 +57,8 @@ export class LibraryView {
   details: number | undefined;
   detailsScroll = 0;
   notice: Notice | undefined;
+  /** The form that starts a batch, while it is open. */
+  batch: BatchForm | undefined;
 
   /** For `useSyncExternalStore`. */
   readonly subscribe = (listener: () => void): () => void => {
@@ -68,6 +71,11 @@ export class LibraryView {
   #changed(): void {
     this.#version++;
     for (const listener of [...this.#listeners]) listener();
+  }
+
+  /** Tells subscribers about a change made from outside, e.g. to the {@link batch} form. */
+  touch(): void {
+    this.#changed();
   }
 
   /** Whether a range is being selected (`v`). */
@@ -274,6 +282,33 @@ export class LibraryView {
     const next = scrollWithin(this.detailsScroll, delta, max);
     if (next === this.detailsScroll) return;
     this.detailsScroll = next;
+    this.#changed();
+  }
+
+  /**
+   * What a batch would be for: the selected episodes (hidden ones included) in the list's
+   * order, or else the episode under the cursor.
+   */
+  batchEpisodes(): Episode[] {
+    if (this.selection.size === 0) return this.current ? [this.current] : [];
+    return this.#groups.flatMap((group) => group.episodes.filter((e) => this.selection.has(e.id)));
+  }
+
+  /** Opens the batch form for `episodes`. */
+  openBatch(episodes: readonly Episode[]): void {
+    this.#range = undefined;
+    this.batch = new BatchForm(episodes);
+    this.#changed();
+  }
+
+  /** Closes the batch form; once it started a batch, the selection it was for is cleared too. */
+  closeBatch(): void {
+    if (this.batch?.started) {
+      this.selection.clear();
+      this.#groupSelected.fill(0);
+      this.#shownSelected = 0;
+    }
+    this.batch = undefined;
     this.#changed();
   }
 

@@ -34,6 +34,9 @@ const tuiClient: TuiClient = {
   expressions: client.expressions,
   analysis: client.analysis,
   renders: client.renders,
+  batches: client.batches,
+  jobs: client.jobs,
+  queue: client.queue,
   close: closeClient,
 };
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ExpressionStatus } from "../shared/analysis.ts";
+import type { JobState } from "../shared/jobs.ts";
 import type { HealthStatus } from "../shared/schemas.ts";
 
 /** What a piece of text means, which decides its colour. */
@@ -15,6 +16,8 @@ export interface StatusLook {
   readonly symbol: string;
   readonly label: string;
   readonly role: ColorRole;
+  /** Shown dim as well: a state that no longer matters much (cancelled). */
+  readonly dim?: boolean;
 }
 
 /** A palette: the colour of each role, or `undefined` for the terminal's own colour. */
@@ -72,4 +75,18 @@ const EXPRESSION_LOOKS: Readonly<Record<ExpressionStatus, StatusLook>> = {
 /** The symbol, word and colour role of an expression's review status. */
 export function expressionLook(status: ExpressionStatus): StatusLook {
   return EXPRESSION_LOOKS[status];
+}
+
+const JOB_LOOKS: Readonly<Record<JobState, StatusLook>> = {
+  waiting: { symbol: "·", label: "waiting", role: "muted" },
+  active: { symbol: "▶", label: "active", role: "accent" },
+  "waiting-review": { symbol: "◇", label: "waiting-review", role: "warn" },
+  completed: { symbol: "✓", label: "completed", role: "ok" },
+  failed: { symbol: "✗", label: "failed", role: "error" },
+  cancelled: { symbol: "–", label: "cancelled", role: "muted", dim: true },
+};
+
+/** The symbol, word and colour role of a job's (or a batch's) state. */
+export function jobLook(state: JobState): StatusLook {
+  return JOB_LOOKS[state];
 }

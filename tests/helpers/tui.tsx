@@ -77,6 +77,30 @@ export function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Keys as a terminal sends them. */
+export const KEYS = {
+  ESC: "\x1b",
+  ENTER: "\r",
+  TAB: "\t",
+  SHIFT_TAB: "\x1b[Z",
+  BACKSPACE: "\x7f",
+  UP: "\x1b[A",
+  DOWN: "\x1b[B",
+  RIGHT: "\x1b[C",
+  LEFT: "\x1b[D",
+  CTRL_U: "\x15",
+} as const;
+
+/** Writes keys one at a time, as a person types them, letting React render after each. */
+export async function press(app: Rendered, ...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    app.stdin.write(key);
+    // A lone Esc is only taken as one after a short wait (it could start a sequence).
+    if (key === KEYS.ESC) await new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
+  }
+}
+
 /** Waits until `predicate` holds; fails saying what was awaited, and what `describe` shows. */
 export async function until(
   predicate: () => boolean,
@@ -109,6 +133,11 @@ export async function waitForFrame(
 /** Text without ANSI escapes. */
 // deno-lint-ignore no-control-regex -- escape sequences are what this removes
 export const plain = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, "");
+
+/** The text inside a frame's panels as one line, spaces collapsed: what wraps over lines reads whole. */
+export const joined = (frame: string): string =>
+  plain(frame).split("\n").map((line) => line.replace(/^[│╭╰]\s?/, "").replace(/\s*[│╮╯]$/, "")).join(" ")
+    .replace(/\s+/g, " ");
 
 /** The SGR parameters in `text` that set a foreground or background colour. */
 export function colourCodes(text: string): string[] {
@@ -502,8 +531,8 @@ export class FakeClient {
   markError: Error | undefined;
   /** Renders asked for with `renders.create`, answered by the test. */
   readonly renderCalls: PendingRender[] = [];
-  /** What `analysis.estimate` answers (or fails with). */
-  estimate: AnalysisEstimate | Error = analysisEstimate();
+  /** What `analysis.estimate` answers (or fails with); else {@link analysisEstimate} of the episodes asked for. */
+  estimate: AnalysisEstimate | Error | undefined;
   /** Every `analysis.estimate` input, in order. */
   readonly estimateCalls: EstimateInput[] = [];
   /** Batches (their counts derived from {@link jobs} as the daemon does), newest first. */
@@ -655,9 +684,8 @@ export class FakeClient {
       estimate: {
         query: (input) => {
           this.estimateCalls.push(input);
-          return this.estimate instanceof Error
-            ? Promise.reject(this.estimate)
-            : Promise.resolve(this.estimate);
+          if (this.estimate instanceof Error) return Promise.reject(this.estimate);
+          return Promise.resolve(this.estimate ?? analysisEstimate(input.episodeIds.length));
         },
       },
     },
@@ -678,7 +706,11 @@ export class FakeClient {
             });
           });
           this.jobs.push(...created);
-          this.batches.unshift({ id: batchId, createdAt: new Date(this.#clock += 1_000).toISOString() });
+          this.batches.unshift({
+            id: batchId,
+            options: input.options as Partial<BatchOptions> | undefined,
+            createdAt: new Date(this.#clock += 1_000).toISOString(),
+          });
           return Promise.resolve({ batchId, jobIds: created.map((j) => j.id) });
         },
       },

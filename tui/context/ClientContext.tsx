@@ -5,12 +5,21 @@
  */
 import { createContext, type ReactNode, useMemo } from "react";
 import type {
+  AnalysisEstimate,
   AnalysisOptionsInput,
   AnalysisRun,
   Expression,
   ExpressionStatus,
   ExpressionSummary,
 } from "../../shared/analysis.ts";
+import type {
+  Batch,
+  BatchDetail,
+  BatchOptionsInput,
+  Job,
+  JobLogLine,
+  QueueStats,
+} from "../../shared/jobs.ts";
 import type { Render, RenderKind, RenderOptionsInput } from "../../shared/render.ts";
 import type {
   AppEvent,
@@ -91,6 +100,30 @@ export interface RendersCreateInput {
   options?: Partial<RenderOptionsInput>;
 }
 
+/** Input of `analysis.estimate`: 1–50 episodes, with the options a run would use. */
+export interface EstimateInput {
+  episodeIds: number[];
+  options?: Partial<AnalysisOptionsInput>;
+}
+
+/** Input of `batches.create`: 1–50 distinct episodes, one job each. */
+export interface BatchCreateInput {
+  episodeIds: number[];
+  options?: BatchOptionsInput;
+}
+
+/** Input of `jobs.logs`: the lines after `afterId` (all when omitted), at most `limit`. */
+export interface JobLogsInput {
+  id: number;
+  afterId?: number;
+  limit?: number;
+}
+
+/** Input of `queue.pause` and `queue.resume`: every stage queue when `names` is omitted. */
+export interface QueueNamesInput {
+  names?: QueueStats["name"][];
+}
+
 /**
  * The part of `LingoreelClient` (from `shared/client.ts`) the TUI uses. Screens added later
  * widen it with the procedures they call; the real client satisfies it by construction. The
@@ -132,6 +165,8 @@ export interface TuiClient {
         options?: CallOptions,
       ): Promise<AnalysisRun>;
     };
+    /** Chunks, calls, tokens and cost of analysing episodes, before any work; and the budget. */
+    readonly estimate: { query(input: EstimateInput, options?: CallOptions): Promise<AnalysisEstimate> };
   };
   readonly renders: {
     /** Rendered videos, newest first. */
@@ -142,6 +177,34 @@ export interface TuiClient {
     };
     /** Renders a group now (10–60 s per video); the videos it made. */
     readonly create: { mutate(input: RendersCreateInput, options?: CallOptions): Promise<Render[]> };
+  };
+  readonly batches: {
+    /** Starts a batch: one job per episode (analyse → review if asked → render). */
+    readonly create: {
+      mutate(input: BatchCreateInput, options?: CallOptions): Promise<{ batchId: number; jobIds: number[] }>;
+    };
+    /** Batches, newest first. */
+    readonly list: { query(input?: { limit?: number }, options?: CallOptions): Promise<Batch[]> };
+    /** One batch with every job, in the order they were created. */
+    readonly get: { query(input: { id: number }, options?: CallOptions): Promise<BatchDetail> };
+    /** Cancels every unfinished job of the batch. */
+    readonly cancel: { mutate(input: { id: number }, options?: CallOptions): Promise<Batch> };
+    /** Runs the batch's failed jobs again. */
+    readonly retryFailed: { mutate(input: { id: number }, options?: CallOptions): Promise<Batch> };
+  };
+  readonly jobs: {
+    /** A job's own log lines, oldest first. */
+    readonly logs: { query(input: JobLogsInput, options?: CallOptions): Promise<JobLogLine[]> };
+    /** Stops a waiting or running job (`CONFLICT` for a finished one). */
+    readonly cancel: { mutate(input: { id: number }, options?: CallOptions): Promise<Job> };
+    /** Runs a failed or cancelled job again from the stage it stopped in. */
+    readonly retry: { mutate(input: { id: number }, options?: CallOptions): Promise<Job> };
+  };
+  readonly queue: {
+    /** Counts of each stage queue, whether it is paused, and its workers. */
+    readonly stats: { query(input?: undefined, options?: CallOptions): Promise<QueueStats[]> };
+    readonly pause: { mutate(input?: QueueNamesInput, options?: CallOptions): Promise<QueueStats[]> };
+    readonly resume: { mutate(input?: QueueNamesInput, options?: CallOptions): Promise<QueueStats[]> };
   };
   readonly events: {
     readonly subscribe: {

@@ -8,13 +8,17 @@ import {
   useState,
   useSyncExternalStore,
 } from "react";
-import type { AppEvent, MediaRoot } from "../../shared/schemas.ts";
+import type { AppEvent, Episode, MediaRoot } from "../../shared/schemas.ts";
+import { MAX_BATCH_EPISODES } from "../batch_form.ts";
+import { BatchEditor } from "../components/BatchEditor.tsx";
 import { detailLines, EpisodeDetails } from "../components/EpisodeDetails.tsx";
 import { FocusContext } from "../context/FocusContext.tsx";
 import { FilterLine } from "../components/FilterLine.tsx";
 import { LibraryList, listWindowRows } from "../components/LibraryList.tsx";
 import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
 import { formatCount, plural } from "../format.ts";
+import { type BatchActions, useBatchActions } from "../hooks/use_batch_actions.ts";
+import { useBatchEstimate } from "../hooks/use_batch_estimate.ts";
 import { useConnectionState } from "../hooks/use_connection_state.ts";
 import { useEpisodeDetails } from "../hooks/use_episode_details.ts";
 import { useEvents } from "../hooks/use_events.ts";
@@ -28,6 +32,7 @@ import {
 import { useScreenKeys } from "../hooks/use_screen_keys.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import { char, type ScreenKeyBinding } from "../keys.ts";
+import { episodeCode, episodeTitle } from "../library_rows.ts";
 import { detailsKeys, filterKeys, guarded, movementKeys } from "../list_keys.ts";
 import { LibraryView, type Notice } from "../library_view.ts";
 import { isText } from "../text_edit.ts";
@@ -146,6 +151,18 @@ function headerText(view: LibraryView, loading: number | undefined): string {
   return parts.length > 0 ? `— ${parts.join(" · ")}` : "";
 }
 
+/** `3 episodes: Alpha Show S01E01, S01E02, Beta Show S01E01`: what a batch is for, each show named once. */
+function batchEpisodesText(episodes: readonly Episode[]): string {
+  let show: string | undefined;
+  const names = episodes.map((episode) => {
+    const code = episodeCode(episode) || episodeTitle(episode);
+    if (episode.show === show) return code;
+    show = episode.show;
+    return episode.kind === "film" ? episode.show : `${episode.show} ${code}`;
+  });
+  return `${plural(episodes.length, "episode")}: ${names.join(", ")}`;
+}
+
 /**
  * The media library: episodes grouped by show and season, selectable one by one, by group, by
  * range or all at once; filtered as you type; details and first cues of an episode; rescans
@@ -180,7 +197,7 @@ export function Library(props: ScreenProps): ReactNode {
   const focus = useContext(FocusContext);
   const focused = view.current?.id;
   useEffect(() => {
-    if (focused !== undefined) focus.set(focused);
+    if (focused !== undefined) focus.episode.set(focused);
   }, [focus, focused]);
 
   const innerWidth = Math.max(1, props.width - PANEL_CHROME_COLUMNS);
@@ -197,12 +214,38 @@ export function Library(props: ScreenProps): ReactNode {
   );
   const maxScroll = Math.max(0, lines.length - bodyRows);
 
-  const mode = view.details !== undefined ? "details" : view.filterOpen ? "filter" : "list";
+  useBatchEstimate(view);
+  const batchActions = useBatchActions(view);
+
+  const mode = view.batch
+    ? view.batch.started ? "started" : "batch"
+    : view.details !== undefined
+    ? "details"
+    : view.filterOpen
+    ? "filter"
+    : "list";
   const keys = useMemo(
-    () => libraryKeys(view, { mode, bodyRows, maxScroll, scan: scan.start }),
-    [view, mode, bodyRows, maxScroll, scan.start],
+    () => libraryKeys(view, batchActions, { mode, bodyRows, maxScroll, scan: scan.start }),
+    [view, batchActions, mode, bodyRows, maxScroll, scan.start],
   );
   const capture = useCallback((input: string, key: Key): boolean => {
+    const form = view.batch;
+    if (form) {
+      // Started: Enter and Esc are bindings, the global keys work again (5 shows the Jobs screen).
+      if (form.started) return false;
+      if (form.starting) return true; // nothing changes while it starts
+      if (key.tab || key.upArrow || key.downArrow) {
+        form.step(key.upArrow || (key.tab && key.shift) ? -1 : 1);
+      } else if (input === "?") {
+        return false; // never part of an option: the help opens
+      } else if (!form.edit(input, key)) {
+        // Enter and Esc are the form's bindings; letters on a choice go nowhere (q must not quit).
+        return isText(input, key);
+      }
+      form.error = undefined;
+      view.touch();
+      return true;
+    }
     if (!view.filterOpen || view.details !== undefined) return false;
     if (key.backspace || key.delete) view.setFilter([...view.filter].slice(0, -1).join(""));
     else if (key.ctrl && input === "u") view.setFilter("");
@@ -211,6 +254,19 @@ export function Library(props: ScreenProps): ReactNode {
     return true;
   }, [view]);
   useScreenKeys(keys, { capture });
+
+  if (view.batch) {
+    return (
+      <Panel
+        title="New batch"
+        aside={<Text wrap="truncate-end">— {batchEpisodesText(view.batch.episodes)}</Text>}
+        width={props.width}
+        height={props.height}
+      >
+        <BatchEditor form={view.batch} width={innerWidth} height={bodyRows + STATUS_ROWS} />
+      </Panel>
+    );
+  }
 
   let body: ReactNode;
   if (view.details !== undefined) {
@@ -246,13 +302,21 @@ export function Library(props: ScreenProps): ReactNode {
  */
 function libraryKeys(
   view: LibraryView,
-  options: { mode: "list" | "filter" | "details"; bodyRows: number; maxScroll: number; scan: () => void },
+  batch: BatchActions,
+  options: {
+    mode: "list" | "filter" | "details" | "batch" | "started";
+    bodyRows: number;
+    maxScroll: number;
+    scan: () => void;
+  },
 ): ScreenKeyBinding[] {
   const { mode, bodyRows, maxScroll } = options;
   const windowRows = listWindowRows(bodyRows);
-  const inList = () => view.details === undefined && !view.filterOpen;
-  const inFilter = () => view.details === undefined && view.filterOpen;
-  const inDetails = () => view.details !== undefined;
+  const inList = () => !view.batch && view.details === undefined && !view.filterOpen;
+  const inFilter = () => !view.batch && view.details === undefined && view.filterOpen;
+  const inDetails = () => !view.batch && view.details !== undefined;
+  const inForm = () => view.batch !== undefined && !view.batch.started;
+  const inStarted = () => view.batch?.started !== undefined;
 
   const list: ScreenKeyBinding[] = [
     {
@@ -268,13 +332,7 @@ function libraryKeys(
       label: "b",
       description: "batch",
       matches: char("b"),
-      run: () => {
-        const n = view.selection.size;
-        const text = n > 0
-          ? `Batches arrive with the queue (issue 6): ${plural(n, "episode")} selected`
-          : "Select episodes first (Space, a, v); batches arrive with the queue (issue 6)";
-        view.notify({ text, role: "warn" });
-      },
+      run: () => openBatch(view),
     },
     // Listed only: the Space binding does it on a group header.
     {
@@ -297,12 +355,59 @@ function libraryKeys(
   const movement = (letters: boolean) => movementKeys(view, windowRows, letters);
   const filter = filterKeys(view, true);
   const details = detailsKeys(view, maxScroll, windowRows);
+  const form: ScreenKeyBinding[] = [
+    { label: "Enter", description: "start the batch", matches: (_, k) => k.return, run: () => batch.start() },
+    { label: "Esc", description: "cancel", matches: (_, k) => k.escape, run: () => batch.close() },
+    // Listed only: the form's capture takes them, with the text typed.
+    { label: "Tab / ↓", description: "next field", matches: () => false, run: () => {} },
+    { label: "Shift-Tab / ↑", description: "previous field", matches: () => false, run: () => {} },
+    { label: "← → Space", description: "change a choice", matches: () => false, run: () => {} },
+  ];
+  const started: ScreenKeyBinding[] = [
+    {
+      label: "Enter",
+      description: "show it on the Jobs screen",
+      matches: (_, k) => k.return,
+      run: () => batch.showJobs(),
+    },
+    {
+      label: "Esc",
+      description: "back to the library",
+      matches: (_, k) => k.escape,
+      run: () => batch.close(),
+    },
+  ];
 
   return [
+    ...guarded(form, inForm, mode === "batch"),
+    ...guarded(started, inStarted, mode === "started"),
     ...guarded(list, inList, mode === "list"),
     ...guarded(movement(true), inList, mode === "list"),
     ...guarded(filter, inFilter, mode === "filter"),
     ...guarded(movement(false), inFilter, mode === "filter"),
     ...guarded(details, inDetails, mode === "details"),
   ];
+}
+
+/**
+ * `b`: opens the batch form for the selection, or else the episode under the cursor; says what
+ * to do instead when there is none, or too many.
+ */
+function openBatch(view: LibraryView): void {
+  const episodes = view.batchEpisodes();
+  if (episodes.length === 0) {
+    view.notify({
+      text: "Nothing to batch: put the cursor on an episode, or select some (Space, a, v)",
+      role: "warn",
+    });
+  } else if (episodes.length > MAX_BATCH_EPISODES) {
+    view.notify({
+      text: `A batch takes at most ${MAX_BATCH_EPISODES} episodes and ${
+        formatCount(episodes.length)
+      } are selected: select fewer (Esc clears the selection)`,
+      role: "warn",
+    });
+  } else {
+    view.openBatch(episodes);
+  }
 }

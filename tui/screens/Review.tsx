@@ -210,7 +210,7 @@ export function Review(props: ScreenProps): ReactNode {
   const focus = useContext(FocusContext);
   const adopted = useRef<number | undefined>(undefined);
   useEffect(() => {
-    const focused = focus.get();
+    const focused = focus.episode.get();
     if (!props.active || focused === undefined || focused === adopted.current) return;
     adopted.current = focused;
     if (view.mode !== "edit") view.selectEpisode(focused); // an open form keeps its edits

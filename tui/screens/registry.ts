@@ -5,6 +5,7 @@
  * @module
  */
 import { Dashboard } from "./Dashboard.tsx";
+import { Jobs } from "./Jobs.tsx";
 import { Library } from "./Library.tsx";
 import { Outputs } from "./Outputs.tsx";
 import { Review } from "./Review.tsx";
@@ -18,4 +19,5 @@ export const SCREENS: readonly ScreenDefinition[] = [
   { key: "2", id: "library", title: "Library", component: Library },
   { key: "3", id: "review", title: "Review", component: Review },
   { key: "4", id: "outputs", title: "Outputs", component: Outputs },
+  { key: "5", id: "jobs", title: "Jobs", component: Jobs },
 ];
