@@ -44,6 +44,7 @@ import {
   RedisStartError,
   type RedisTarget,
 } from "./redis/mod.ts";
+import { Scheduler } from "./schedule/mod.ts";
 import { FfmpegMissingError, FfmpegProcess, locateFfmpeg, Renderer } from "./render/mod.ts";
 import { createContextFactory, type Services, startServer } from "./rpc/mod.ts";
 
@@ -265,6 +266,16 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     });
     if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
 
+    const scheduler = new Scheduler({
+      db: database.db,
+      settings,
+      clock: systemClock,
+      onChanged({ scheduleIds, quotaDays }) {
+        events.publish({ type: "schedule.changed", data: { scheduleIds } }).catch(() => {});
+        events.publish({ type: "quota.changed", data: { days: quotaDays } }).catch(() => {});
+      },
+    });
+
     const services: Services = {
       config,
       log,
@@ -275,6 +286,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       analysis,
       renderer,
       pipeline,
+      scheduler,
       settings,
       version: VERSION,
       instanceId,

@@ -9,6 +9,7 @@ import * as library from "./0002_library.ts";
 import * as analysis from "./0003_analysis.ts";
 import * as renders from "./0004_renders.ts";
 import * as jobs from "./0005_jobs.ts";
+import * as schedule from "./0006_schedule.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_init": init,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0003_analysis": analysis,
   "0004_renders": renders,
   "0005_jobs": jobs,
+  "0006_schedule": schedule,
 };

@@ -172,6 +172,27 @@ export const batchStateEventSchema = z.object({
   }),
 });
 
+/** Videos were put on, moved on or taken off the calendar, or their upload state changed. */
+export const scheduleChangedEventSchema = z.object({
+  type: z.literal("schedule.changed"),
+  ...eventBase,
+  data: z.object({ scheduleIds: z.array(z.number().int()) }),
+});
+
+/** The quota ledger of some Pacific days changed (a reservation, an upload, a spent bucket). */
+export const quotaChangedEventSchema = z.object({
+  type: z.literal("quota.changed"),
+  ...eventBase,
+  data: z.object({ days: z.array(z.string()) }),
+});
+
+/** Run-time settings were changed. */
+export const settingsChangedEventSchema = z.object({
+  type: z.literal("settings.changed"),
+  ...eventBase,
+  data: z.object({ keys: z.array(z.string()), by: z.string() }),
+});
+
 /** Every event kind `events.subscribe` delivers. */
 export const appEventSchema = z.discriminatedUnion("type", [
   logEventSchema,
@@ -183,6 +204,9 @@ export const appEventSchema = z.discriminatedUnion("type", [
   jobProgressEventSchema,
   jobStateEventSchema,
   batchStateEventSchema,
+  scheduleChangedEventSchema,
+  quotaChangedEventSchema,
+  settingsChangedEventSchema,
 ]);
 /** See {@link appEventSchema}. */
 export type AppEvent = z.infer<typeof appEventSchema>;
@@ -199,6 +223,9 @@ export const EVENT_TYPES = [
   "job.progress",
   "job.state",
   "batch.state",
+  "schedule.changed",
+  "quota.changed",
+  "settings.changed",
 ] as const satisfies readonly AppEventType[];
 
 /** Input of `events.subscribe`. `lastEventId` is filled in by the client when it reconnects. */

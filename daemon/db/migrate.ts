@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { Migrator } from "kysely/migration";
 import { migrations } from "../../migrations/mod.ts";
 import type { Logger } from "../log.ts";
@@ -14,7 +14,14 @@ export class MigrationError extends Error {
 /** Applies every migration the database has not seen yet; returns the names applied now. */
 // deno-lint-ignore no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>, log: Logger): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(migrations) } });
+  // Kysely looks for its bookkeeping tables in every schema unless told which: name ours, or a
+  // database holding several lingoreel schemas (tests, staging) would find another's
+  const { rows: [{ schema }] } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableSchema: schema,
+  });
   const { error, results = [] } = await migrator.migrateToLatest();
   const applied = results.filter((r) => r.status === "Success").map((r) => r.migrationName);
   for (const name of applied) log.info("migration applied", { migration: name });

@@ -238,6 +238,60 @@ export interface JobLogsTable {
   fields: ColumnType<unknown, string | null, never>;
 }
 
+/** Quota reserved and used per project, Pacific day and bucket. */
+export interface QuotaLedgerTable {
+  project: string;
+  day: string;
+  bucket: string;
+  limit: number;
+  used: ColumnType<number, number | undefined, number>;
+  reserved: ColumnType<number, number | undefined, number>;
+  exhausted_at: Date | null;
+}
+
+/** Videos scheduled per channel and local day, by kind. */
+export interface ScheduleDaysTable {
+  channel: string;
+  day: string;
+  shorts: ColumnType<number, number | undefined, number>;
+  longs: ColumnType<number, number | undefined, number>;
+}
+
+/** Videos per channel and slot. */
+export interface ScheduleSlotsTable {
+  channel: string;
+  starts_at: ColumnType<Date, Date | string, Date | string>;
+  taken: ColumnType<number, number | undefined, number>;
+}
+
+/** A channel's upload cooldown. */
+export interface YoutubeChannelsTable {
+  channel: string;
+  cooldown_until: Date | null;
+  cooldown_reason: string | null;
+}
+
+/** A video on the publishing calendar. */
+export interface SchedulesTable {
+  id: Generated<number>;
+  render_id: number;
+  channel: string;
+  kind: "short" | "long";
+  slot_at: ColumnType<Date, Date | string, Date | string>;
+  local_day: string;
+  project: string;
+  quota_day: string;
+  reservation: ColumnType<Record<string, number>, string, string>;
+  state: "scheduled" | "uploading" | "uploaded" | "failed" | "cancelled";
+  privacy: string;
+  video_id: string | null;
+  session_uri: string | null;
+  uploaded_bytes: ColumnType<string, number | string | undefined, number | string>;
+  error: string | null;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   settings: SettingsTable;
@@ -255,4 +309,9 @@ export interface DB {
   jobs: JobsTable;
   job_attempts: JobAttemptsTable;
   job_logs: JobLogsTable;
+  quota_ledger: QuotaLedgerTable;
+  schedule_days: ScheduleDaysTable;
+  schedule_slots: ScheduleSlotsTable;
+  schedules: SchedulesTable;
+  youtube_channels: YoutubeChannelsTable;
 }

@@ -8,6 +8,7 @@ import type { Analyzer } from "../analysis/mod.ts";
 import type { LibraryScanner } from "../library/mod.ts";
 import type { Renderer } from "../render/mod.ts";
 import type { Pipeline } from "../queue/mod.ts";
+import type { Scheduler } from "../schedule/mod.ts";
 import type { SettingsStore } from "../settings/mod.ts";
 import type { Logger } from "../log.ts";
 
@@ -28,6 +29,7 @@ export interface Services {
   analysis: Analyzer;
   renderer: Renderer;
   pipeline: Pipeline;
+  scheduler: Scheduler;
   settings: SettingsStore;
   version: string;
   /** `host:pid`, the `source` of events this daemon publishes. */

@@ -24,6 +24,8 @@ const CODES: Record<string, Code> = {
   PlanTooLongError: "BAD_REQUEST",
   JobNotFoundError: "NOT_FOUND",
   JobStateError: "CONFLICT",
+  ScheduleConflictError: "CONFLICT",
+  ScheduleNotFoundError: "NOT_FOUND",
 };
 
 /** The TRPCError for a domain error, or undefined for anything else (an internal error). */

@@ -7,6 +7,7 @@ import { jobsRouter } from "./jobs_router.ts";
 import { libraryRouter } from "./library_router.ts";
 import { queueRouter } from "./queue_router.ts";
 import { rendersRouter } from "./renders_router.ts";
+import { quotaRouter, scheduleRouter } from "./schedule_router.ts";
 import { settingsRouter } from "./settings_router.ts";
 import { router } from "./trpc.ts";
 
@@ -22,6 +23,8 @@ export const appRouter = router({
   batches: batchesRouter,
   jobs: jobsRouter,
   queue: queueRouter,
+  schedule: scheduleRouter,
+  quota: quotaRouter,
 });
 
 /** The type of {@link appRouter}. */

@@ -9,8 +9,8 @@ export const settingsRouter = router({
   update: procedure.input(settingsUpdateSchema).mutation(async ({ ctx, input }) => {
     const settings = await ctx.services.settings.update(input, ctx.remote);
     ctx.services.events.publish({
-      type: "log",
-      data: { level: "info", message: `settings changed: ${Object.keys(input).join(", ")}` },
+      type: "settings.changed",
+      data: { keys: Object.keys(input), by: ctx.remote },
     })
       .catch(() => {});
     return settings;

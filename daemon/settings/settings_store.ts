@@ -6,6 +6,19 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { DB } from "../db/mod.ts";
 import { DEFAULT_PRICES } from "../analysis/cost.ts";
+import { isTimeZone } from "../schedule/zoned.ts";
+
+/** YouTube Data API costs (product.md); uploads have their own bucket of calls since 2026-06-01. */
+const DEFAULT_COSTS = {
+  "videos.insert": { bucket: "videos.insert", units: 1 },
+  "videos.list": { bucket: "pool", units: 1 },
+  "channels.list": { bucket: "pool", units: 1 },
+  "videos.update": { bucket: "pool", units: 50 },
+  "videos.delete": { bucket: "pool", units: 50 },
+  "thumbnails.set": { bucket: "pool", units: 50 },
+  "playlistItems.insert": { bucket: "pool", units: 50 },
+  "captions.insert": { bucket: "pool", units: 400 },
+};
 
 const price = z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) });
 
@@ -36,6 +49,54 @@ export const SETTINGS = {
     attempts: z.number().int().min(1).max(10),
     backoffMs: z.number().int().min(100).max(600_000),
   }).default({ attempts: 3, backoffMs: 5_000 }),
+  /**
+   * The publishing calendar: slot times in the channel's time zone, videos per slot, caps per
+   * kind and per day, how far ahead it is offered, and the lead time before a slot.
+   */
+  "schedule.calendar": z.object({
+    timeZone: z.string().refine(isTimeZone, "expected an IANA time zone such as Europe/Madrid"),
+    slots: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM, e.g. 08:00")).min(1).max(24)
+      .refine((v) => new Set(v).size === v.length, "a slot time appears twice")
+      .transform((v) => [...v].sort()),
+    capacityPerSlot: z.number().int().min(1).max(20),
+    perKindPerDay: z.object({
+      short: z.number().int().min(0).max(100),
+      long: z.number().int().min(0).max(100),
+    }),
+    maxPerDay: z.number().int().min(1).max(100),
+    horizonDays: z.number().int().min(1).max(90),
+    leadMinutes: z.number().int().min(0).max(7 * 24 * 60),
+  }).default({
+    timeZone: "UTC",
+    slots: ["08:00", "12:00", "18:00"],
+    capacityPerSlot: 1,
+    perKindPerDay: { short: 3, long: 1 },
+    maxPerDay: 3,
+    horizonDays: 14,
+    leadMinutes: 60,
+  }),
+  /** The Google Cloud project whose quota the uploads spend (a name for the ledger). */
+  "quota.project": z.string().trim().min(1).max(100).default("default"),
+  /** Daily limit of each quota bucket (units or calls), per Pacific day. */
+  "quota.buckets": z.record(z.string().min(1), z.object({ limit: z.number().int().min(0).max(100_000_000) }))
+    .default({ pool: { limit: 10_000 }, "videos.insert": { limit: 100 } }),
+  /** What each API operation costs, and from which bucket (Google changes these; keep them here). */
+  "quota.costs": z.record(
+    z.string().min(1),
+    z.object({ bucket: z.string().min(1), units: z.number().int().min(0) }),
+  )
+    .default(DEFAULT_COSTS),
+  /** A bucket past this share of its limit shows in the warning colour. */
+  "quota.warningPercent": z.number().min(0).max(100).default(80),
+  /** How videos are published: private with publishAt = the slot, or at once; upload chunking. */
+  "youtube.upload": z.object({
+    privacy: z.enum(["scheduled", "private", "unlisted", "public"]),
+    chunkBytes: z.number().int().min(256 * 1024).max(256 * 1024 * 1024)
+      .refine((n) => n % (256 * 1024) === 0, "expected a multiple of 256 KiB (262144 bytes)"),
+    categoryId: z.string().regex(/^\d+$/),
+    thumbnail: z.boolean(),
+    playlistId: z.string().min(1).optional(),
+  }).default({ privacy: "scheduled", chunkBytes: 8 * 1024 * 1024, categoryId: "27", thumbnail: false }),
 } as const;
 
 /** A setting's name. */

@@ -1,0 +1,583 @@
+/**
+ * Reservations on the publishing calendar and the quota ledger, each in one transaction.
+ *
+ * Every transaction that changes them creates the rows it needs (`INSERT … ON CONFLICT DO
+ * NOTHING`) and locks them (`SELECT … FOR UPDATE`) in one global order — ledger rows by
+ * (project, day, bucket), then day rows, then slot rows, then the schedule — under a 5 s
+ * `lock_timeout`, so concurrent callers queue instead of overbooking, and never deadlock.
+ */
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
+import type { CalendarDay, QuotaStatus, Schedule } from "../../shared/schedule.ts";
+import { type Clock, nextPacificMidnight, pacificDay } from "../clock.ts";
+import type { DB, SchedulesTable } from "../db/schema.ts";
+import type { SettingsStore, SettingValue } from "../settings/mod.ts";
+import { RenderNotFoundError } from "../render/mod.ts";
+import {
+  type Calendar,
+  findSlot,
+  offeredSlots,
+  quotaDays,
+  reservationFor,
+  type Slot,
+  uploadOperations,
+} from "./calendar.ts";
+
+/** A full slot, day or quota, a video already on the calendar, or a state that forbids the change. */
+export class ScheduleConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ScheduleConflictError";
+  }
+}
+
+/** No schedule with that id. */
+export class ScheduleNotFoundError extends Error {
+  constructor(id: number) {
+    super(`No schedule with id ${id}: list them with schedule.list.`);
+    this.name = "ScheduleNotFoundError";
+  }
+}
+
+type Row = Selectable<SchedulesTable>;
+type Tx = Transaction<DB>;
+
+/** What a reservation needs to know, read once per call. */
+interface Context {
+  now: number;
+  calendar: Calendar;
+  project: string;
+  limits: SettingValue<"quota.buckets">;
+  reservation: Record<string, number>;
+  privacy: SettingValue<"youtube.upload">["privacy"];
+}
+
+function iso(value: Date | string): string {
+  return new Date(value).toISOString();
+}
+
+export class Scheduler {
+  constructor(
+    private readonly deps: {
+      db: Kysely<DB>;
+      settings: SettingsStore;
+      clock: Clock;
+      /** The channel the calendar belongs to. */
+      channel?: string;
+      /** Called after a change, with the Pacific days whose quota it touched. */
+      onChanged?: (change: { scheduleIds: number[]; quotaDays: string[] }) => void;
+    },
+  ) {}
+
+  get #channel(): string {
+    return this.deps.channel ?? "default";
+  }
+
+  async #context(): Promise<Context> {
+    const { settings } = this.deps;
+    const [calendar, project, limits, costs, upload] = await Promise.all([
+      settings.get("schedule.calendar"),
+      settings.get("quota.project"),
+      settings.get("quota.buckets"),
+      settings.get("quota.costs"),
+      settings.get("youtube.upload"),
+    ]);
+    const reservation = reservationFor(costs, uploadOperations(upload));
+    for (const bucket of Object.keys(reservation)) {
+      if (!limits[bucket]) {
+        throw new ScheduleConflictError(
+          `quota.costs charges bucket "${bucket}", which quota.buckets does not define: add its daily limit in settings.`,
+        );
+      }
+    }
+    return { now: this.deps.clock.now(), calendar, project, limits, reservation, privacy: upload.privacy };
+  }
+
+  /**
+   * Puts a rendered video on the calendar: at the given slot, or the next free one. Reserves the
+   * quota of its upload on the first Pacific day with room before the slot.
+   */
+  async create(renderId: number, at?: string): Promise<Schedule> {
+    const { db } = this.deps;
+    const render = await db.selectFrom("renders").select(["id", "kind"]).where("id", "=", renderId)
+      .executeTakeFirst();
+    if (!render) throw new RenderNotFoundError([renderId]);
+    await this.#refuseIfScheduled(db, renderId);
+    const ctx = await this.#context();
+    const candidates = at ? [this.#requestedSlot(ctx, at)] : offeredSlots(ctx.calendar, ctx.now);
+    const reasons = new Set<string>();
+    for (const slot of candidates) {
+      if (!at && !(await this.#mightFit(slot, render.kind, ctx))) continue;
+      try {
+        const row = await this.#transaction((trx) => this.#reserve(trx, ctx, slot, render));
+        this.deps.onChanged?.({ scheduleIds: [row.id], quotaDays: [row.quota_day] });
+        return await this.get(row.id);
+      } catch (error) {
+        if (!(error instanceof SlotFullError)) throw error;
+        if (at) throw new ScheduleConflictError(error.message);
+        reasons.add(error.reason);
+      }
+    }
+    throw new ScheduleConflictError(
+      `No free slot for render ${renderId} in the next ${ctx.calendar.horizonDays} days` +
+        (reasons.size ? ` (${[...reasons].join("; ")})` : "") +
+        ": add slot times or capacity in schedule.calendar, or cancel something.",
+    );
+  }
+
+  /** Takes a video off the calendar, releasing its slot and quota. */
+  async cancel(id: number): Promise<Schedule> {
+    const row = await this.#transaction(async (trx) => {
+      const current = await this.#lockSchedule(trx, id);
+      if (current.state !== "scheduled" && current.state !== "failed") {
+        throw new ScheduleConflictError(
+          `Schedule ${id} is ${current.state}: ` +
+            (current.state === "uploaded"
+              ? `the video is on YouTube (${current.video_id}); delete or change it there.`
+              : current.state === "uploading"
+              ? "wait for the upload to finish, then change it on YouTube."
+              : "it is already off the calendar."),
+        );
+      }
+      if (current.state === "scheduled") await this.#release(trx, current);
+      return await trx.updateTable("schedules").set({ state: "cancelled", updated_at: new Date() })
+        .where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+    });
+    this.deps.onChanged?.({ scheduleIds: [id], quotaDays: [row.quota_day] });
+    return await this.get(id);
+  }
+
+  /** Moves a scheduled video to another slot (or the next free one), in one transaction. */
+  async move(id: number, at?: string): Promise<Schedule> {
+    const existing = await this.deps.db.selectFrom("schedules").selectAll().where("id", "=", id)
+      .executeTakeFirst();
+    if (!existing) throw new ScheduleNotFoundError(id);
+    const ctx = await this.#context();
+    const candidates = at ? [this.#requestedSlot(ctx, at)] : offeredSlots(ctx.calendar, ctx.now);
+    for (const slot of candidates) {
+      if (slot.startsAt === new Date(existing.slot_at).getTime()) continue;
+      if (!at && !(await this.#mightFit(slot, existing.kind, ctx))) continue;
+      try {
+        const row = await this.#transaction(async (trx) => {
+          const current = await this.#lockSchedule(trx, id, {
+            ctx,
+            quotaDays: quotaDays(ctx.now, slot.startsAt, ctx.privacy === "scheduled"),
+            slot,
+          });
+          if (current.state !== "scheduled") {
+            throw new ScheduleConflictError(
+              `Schedule ${id} is ${current.state}; only a scheduled video can be moved.`,
+            );
+          }
+          await this.#release(trx, current);
+          const moved = await this.#reserve(
+            trx,
+            ctx,
+            slot,
+            { id: current.render_id, kind: current.kind },
+            id,
+          );
+          return { moved, from: current.quota_day };
+        });
+        this.deps.onChanged?.({ scheduleIds: [id], quotaDays: [row.from, row.moved.quota_day] });
+        return await this.get(id);
+      } catch (error) {
+        if (!(error instanceof SlotFullError)) throw error;
+        if (at) throw new ScheduleConflictError(error.message);
+      }
+    }
+    throw new ScheduleConflictError(
+      `No other free slot for schedule ${id} in the next ${ctx.calendar.horizonDays} days.`,
+    );
+  }
+
+  /** One schedule. */
+  async get(id: number): Promise<Schedule> {
+    const [schedule] = await this.list({ ids: [id] });
+    if (!schedule) throw new ScheduleNotFoundError(id);
+    return schedule;
+  }
+
+  /** Schedules by slot time. */
+  async list(
+    filter: { ids?: number[]; from?: string; to?: string; states?: Schedule["state"][] } = {},
+  ): Promise<
+    Schedule[]
+  > {
+    let query = this.deps.db.selectFrom("schedules").innerJoin("renders", "renders.id", "schedules.render_id")
+      .selectAll("schedules").select(["renders.sidecar", "renders.size_bytes"]);
+    if (filter.ids) query = query.where("schedules.id", "in", filter.ids.length ? filter.ids : [-1]);
+    if (filter.from) query = query.where("schedules.slot_at", ">=", new Date(filter.from));
+    if (filter.to) query = query.where("schedules.slot_at", "<", new Date(filter.to));
+    if (filter.states) query = query.where("schedules.state", "in", filter.states);
+    const rows = await query.orderBy("schedules.slot_at").orderBy("schedules.id").execute();
+    return rows.map((r) => {
+      const titles = (r.sidecar as { titles?: Record<string, string> }).titles ?? {};
+      return {
+        id: r.id,
+        renderId: r.render_id,
+        kind: r.kind,
+        title: Object.values(titles)[0] ?? `render ${r.render_id}`,
+        channel: r.channel,
+        slotAt: iso(r.slot_at),
+        localDay: r.local_day,
+        quotaDay: r.quota_day,
+        reservation: r.reservation,
+        state: r.state,
+        privacy: r.privacy,
+        videoId: r.video_id,
+        uploadedBytes: Number(r.uploaded_bytes),
+        sizeBytes: Number(r.size_bytes),
+        error: r.error,
+        createdAt: iso(r.created_at),
+        updatedAt: iso(r.updated_at),
+      };
+    });
+  }
+
+  /** The calendar from a day: each offered slot with what is left, and each day's caps. */
+  async slots(input: { from?: string; days?: number } = {}): Promise<CalendarDay[]> {
+    const { calendar } = await this.#context();
+    const now = this.deps.clock.now();
+    const slots = offeredSlots(calendar, now, { fromDay: input.from, days: input.days ?? 7 });
+    if (!slots.length) return [];
+    const days = [...new Set(slots.map((s) => s.day))];
+    const [dayRows, slotRows] = await Promise.all([
+      this.deps.db.selectFrom("schedule_days").selectAll().where("channel", "=", this.#channel)
+        .where("day", "in", days).execute(),
+      this.deps.db.selectFrom("schedule_slots").selectAll().where("channel", "=", this.#channel)
+        .where("starts_at", "in", slots.map((s) => new Date(s.startsAt))).execute(),
+    ]);
+    return days.map((day) => {
+      const counts = dayRows.find((d) => d.day === day);
+      return {
+        day,
+        shorts: counts?.shorts ?? 0,
+        longs: counts?.longs ?? 0,
+        caps: {
+          short: calendar.perKindPerDay.short,
+          long: calendar.perKindPerDay.long,
+          total: calendar.maxPerDay,
+        },
+        slots: slots.filter((s) => s.day === day).map((s) => {
+          const taken = slotRows.find((r) => new Date(r.starts_at).getTime() === s.startsAt)?.taken ?? 0;
+          return {
+            startsAt: new Date(s.startsAt).toISOString(),
+            time: s.time,
+            capacity: calendar.capacityPerSlot,
+            taken,
+            left: Math.max(0, calendar.capacityPerSlot - taken),
+          };
+        }),
+      };
+    });
+  }
+
+  /** The quota buckets of a Pacific day (default today). */
+  async quotaStatus(day?: string): Promise<QuotaStatus> {
+    const { settings, db } = this.deps;
+    const [project, limits, warningPercent] = await Promise.all([
+      settings.get("quota.project"),
+      settings.get("quota.buckets"),
+      settings.get("quota.warningPercent"),
+    ]);
+    const now = this.deps.clock.now();
+    const the = day ?? pacificDay(now);
+    const rows = await db.selectFrom("quota_ledger").selectAll().where("project", "=", project)
+      .where("day", "=", the).execute();
+    const channel = await db.selectFrom("youtube_channels").selectAll().where("channel", "=", this.#channel)
+      .executeTakeFirst();
+    const until = (exhausted: Date | null) =>
+      exhausted ? new Date(nextPacificMidnight(new Date(exhausted).getTime())) : null;
+    return {
+      project,
+      day: the,
+      warningPercent,
+      cooldownUntil: channel?.cooldown_until && new Date(channel.cooldown_until).getTime() > now
+        ? iso(channel.cooldown_until)
+        : null,
+      buckets: Object.entries(limits).map(([name, { limit }]) => {
+        const row = rows.find((r) => r.bucket === name);
+        const used = row?.used ?? 0;
+        const reserved = row?.reserved ?? 0;
+        const percent = limit ? Math.round(((used + reserved) / limit) * 1000) / 10 : 100;
+        const exhaustedUntil = until(row?.exhausted_at ?? null);
+        const exhausted = exhaustedUntil !== null && exhaustedUntil.getTime() > now;
+        return {
+          name,
+          limit,
+          used,
+          reserved,
+          free: Math.max(0, limit - used - reserved),
+          percent,
+          warning: exhausted || percent >= warningPercent,
+          exhausted,
+          until: exhausted ? exhaustedUntil!.toISOString() : null,
+        };
+      }),
+    };
+  }
+
+  // ---- transactions ----
+
+  async #transaction<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
+    try {
+      return await this.deps.db.transaction().execute(async (trx) => {
+        await sql`set local lock_timeout = '5s'`.execute(trx);
+        return await work(trx);
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === "55P03") {
+        throw new ScheduleConflictError("The calendar is busy (a lock was held for 5 s): try again.");
+      }
+      if ((error as { code?: string }).code === "23505") {
+        throw new ScheduleConflictError(
+          "This video is already on the calendar: move or cancel its schedule.",
+        );
+      }
+      throw error;
+    }
+  }
+
+  #requestedSlot(ctx: Context, at: string): Slot {
+    const instant = new Date(at).getTime();
+    const slot = Number.isFinite(instant) ? findSlot(ctx.calendar, ctx.now, instant) : undefined;
+    if (!slot) {
+      throw new ScheduleConflictError(
+        `${at} is not an offered slot: it is in the past or within the ${ctx.calendar.leadMinutes}-minute lead time, ` +
+          `beyond the ${ctx.calendar.horizonDays}-day horizon, or not one of ${
+            ctx.calendar.slots.join(", ")
+          } ` +
+          `(${ctx.calendar.timeZone}). List free slots with schedule.slots.`,
+      );
+    }
+    return slot;
+  }
+
+  async #refuseIfScheduled(db: Kysely<DB>, renderId: number): Promise<void> {
+    const existing = await db.selectFrom("schedules").select(["id", "slot_at"]).where(
+      "render_id",
+      "=",
+      renderId,
+    )
+      .where("state", "in", ["scheduled", "uploading", "uploaded"]).executeTakeFirst();
+    if (existing) {
+      throw new ScheduleConflictError(
+        `Render ${renderId} is already on the calendar (schedule ${existing.id} at ${
+          iso(existing.slot_at)
+        }): move or cancel it.`,
+      );
+    }
+  }
+
+  /** A cheap unlocked look, to skip slots that are plainly full before taking locks. */
+  async #mightFit(slot: Slot, kind: "short" | "long", ctx: Context): Promise<boolean> {
+    const { db } = this.deps;
+    const [day, taken] = await Promise.all([
+      db.selectFrom("schedule_days").selectAll().where("channel", "=", this.#channel).where(
+        "day",
+        "=",
+        slot.day,
+      )
+        .executeTakeFirst(),
+      db.selectFrom("schedule_slots").select("taken").where("channel", "=", this.#channel)
+        .where("starts_at", "=", new Date(slot.startsAt)).executeTakeFirst(),
+    ]);
+    return fitsDay(ctx.calendar, kind, day) === undefined &&
+      (taken?.taken ?? 0) < ctx.calendar.capacityPerSlot;
+  }
+
+  /**
+   * Locks a schedule and every row its change touches — those of a move's new slot and quota
+   * days too, created first when missing — in the global order; returns the schedule.
+   */
+  async #lockSchedule(
+    trx: Tx,
+    id: number,
+    move?: { ctx: Context; quotaDays: string[]; slot: Slot },
+  ): Promise<Row> {
+    const seen = await trx.selectFrom("schedules").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!seen) throw new ScheduleNotFoundError(id);
+    const buckets = [
+      ...new Set([...Object.keys(seen.reservation), ...Object.keys(move?.ctx.reservation ?? {})]),
+    ]
+      .sort();
+    const days = [...new Set([seen.quota_day, ...(move?.quotaDays ?? [])])].sort();
+    const localDays = [...new Set([seen.local_day, ...(move ? [move.slot.day] : [])])].sort();
+    const slotTimes = [...new Set([new Date(seen.slot_at).getTime(), ...(move ? [move.slot.startsAt] : [])])]
+      .sort((a, b) => a - b).map((t) => new Date(t));
+    if (move) {
+      await trx.insertInto("quota_ledger").values(
+        days.flatMap((day) =>
+          buckets.filter((b) => move.ctx.limits[b]).map((bucket) => ({
+            project: seen.project,
+            day,
+            bucket,
+            limit: move.ctx.limits[bucket].limit,
+          }))
+        ),
+      ).onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.selectFrom("quota_ledger").select("bucket").where("project", "=", seen.project)
+      .where("day", "in", days).where("bucket", "in", buckets).orderBy("day").orderBy("bucket").forUpdate()
+      .execute();
+    if (move) {
+      await trx.insertInto("schedule_days").values(localDays.map((day) => ({ channel: seen.channel, day })))
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.selectFrom("schedule_days").select("day").where("channel", "=", seen.channel)
+      .where("day", "in", localDays).orderBy("day").forUpdate().execute();
+    if (move) {
+      await trx.insertInto("schedule_slots").values(
+        slotTimes.map((starts_at) => ({ channel: seen.channel, starts_at })),
+      )
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.selectFrom("schedule_slots").select("starts_at").where("channel", "=", seen.channel)
+      .where("starts_at", "in", slotTimes).orderBy("starts_at").forUpdate().execute();
+    return await trx.selectFrom("schedules").selectAll().where("id", "=", id).forUpdate()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Gives back a schedule's slot, day count and reserved quota (rows already locked). */
+  async #release(trx: Tx, row: Row): Promise<void> {
+    for (const [bucket, units] of Object.entries(row.reservation)) {
+      await trx.updateTable("quota_ledger").set((eb) => ({
+        reserved: sql`greatest(${eb.ref("reserved")} - ${units}, 0)`,
+      }))
+        .where("project", "=", row.project).where("day", "=", row.quota_day).where("bucket", "=", bucket)
+        .execute();
+    }
+    await trx.updateTable("schedule_days").set((eb) =>
+      row.kind === "short"
+        ? { shorts: sql`greatest(${eb.ref("shorts")} - 1, 0)` }
+        : { longs: sql`greatest(${eb.ref("longs")} - 1, 0)` }
+    ).where("channel", "=", row.channel).where("day", "=", row.local_day).execute();
+    await trx.updateTable("schedule_slots").set((eb) => ({ taken: sql`greatest(${eb.ref("taken")} - 1, 0)` }))
+      .where("channel", "=", row.channel).where("starts_at", "=", row.slot_at).execute();
+  }
+
+  /**
+   * Reserves quota, day and slot for a render and writes its schedule (a new one, or `moveId`'s),
+   * creating and locking rows in the global order. Throws {@link SlotFullError} when something is full.
+   */
+  async #reserve(
+    trx: Tx,
+    ctx: Context,
+    slot: Slot,
+    render: { id: number; kind: "short" | "long" },
+    moveId?: number,
+  ): Promise<Row> {
+    const channel = this.#channel;
+    const buckets = Object.keys(ctx.reservation).sort();
+    let quotaDay: string | undefined;
+    for (const day of quotaDays(ctx.now, slot.startsAt, ctx.privacy === "scheduled")) {
+      await trx.insertInto("quota_ledger")
+        .values(
+          buckets.map((bucket) => ({ project: ctx.project, day, bucket, limit: ctx.limits[bucket].limit })),
+        )
+        .onConflict((oc) => oc.doNothing()).execute();
+      const rows = await trx.selectFrom("quota_ledger").selectAll().where("project", "=", ctx.project)
+        .where("day", "=", day).where("bucket", "in", buckets).orderBy("bucket").forUpdate().execute();
+      const fits = rows.every((r) =>
+        !r.exhausted_at && ctx.limits[r.bucket].limit - r.used - r.reserved >= ctx.reservation[r.bucket]
+      );
+      if (fits) {
+        quotaDay = day;
+        break;
+      }
+    }
+    if (!quotaDay) {
+      throw new SlotFullError(
+        "quota",
+        `the YouTube quota (${buckets.join(", ")}) is spent on every day the upload could be made before ${
+          new Date(slot.startsAt).toISOString()
+        }`,
+      );
+    }
+
+    await trx.insertInto("schedule_days").values({ channel, day: slot.day }).onConflict((oc) =>
+      oc.doNothing()
+    )
+      .execute();
+    const day = await trx.selectFrom("schedule_days").selectAll().where("channel", "=", channel)
+      .where("day", "=", slot.day).forUpdate().executeTakeFirstOrThrow();
+    const dayFull = fitsDay(ctx.calendar, render.kind, day);
+    if (dayFull) throw new SlotFullError("day", `${slot.day} ${dayFull}`);
+
+    const startsAt = new Date(slot.startsAt);
+    await trx.insertInto("schedule_slots").values({ channel, starts_at: startsAt }).onConflict((oc) =>
+      oc.doNothing()
+    )
+      .execute();
+    const taken = await trx.selectFrom("schedule_slots").select("taken").where("channel", "=", channel)
+      .where("starts_at", "=", startsAt).forUpdate().executeTakeFirstOrThrow();
+    if (taken.taken >= ctx.calendar.capacityPerSlot) {
+      throw new SlotFullError(
+        "slot",
+        `the ${slot.day} ${slot.time} slot is full (${ctx.calendar.capacityPerSlot})`,
+      );
+    }
+
+    for (const bucket of buckets) {
+      await trx.updateTable("quota_ledger").set((eb) => ({
+        reserved: sql`${eb.ref("reserved")} + ${ctx.reservation[bucket]}`,
+        limit: ctx.limits[bucket].limit,
+      })).where("project", "=", ctx.project).where("day", "=", quotaDay).where("bucket", "=", bucket)
+        .execute();
+    }
+    await trx.updateTable("schedule_days").set((eb) =>
+      render.kind === "short"
+        ? { shorts: sql`${eb.ref("shorts")} + 1` }
+        : { longs: sql`${eb.ref("longs")} + 1` }
+    ).where("channel", "=", channel).where("day", "=", slot.day).execute();
+    await trx.updateTable("schedule_slots").set((eb) => ({ taken: sql`${eb.ref("taken")} + 1` }))
+      .where("channel", "=", channel).where("starts_at", "=", startsAt).execute();
+
+    const values = {
+      slot_at: startsAt,
+      local_day: slot.day,
+      project: ctx.project,
+      quota_day: quotaDay,
+      reservation: JSON.stringify(ctx.reservation),
+      updated_at: new Date(),
+    };
+    if (moveId !== undefined) {
+      return await trx.updateTable("schedules").set(values).where("id", "=", moveId).returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    return await trx.insertInto("schedules").values({
+      ...values,
+      render_id: render.id,
+      channel,
+      kind: render.kind,
+      state: "scheduled",
+      privacy: ctx.privacy,
+    }).returningAll().executeTakeFirstOrThrow();
+  }
+}
+
+/** Why a day cannot take another video of a kind, or undefined when it can. */
+function fitsDay(
+  calendar: Calendar,
+  kind: "short" | "long",
+  day: { shorts: number; longs: number } | undefined,
+): string | undefined {
+  const shorts = day?.shorts ?? 0;
+  const longs = day?.longs ?? 0;
+  if (shorts + longs >= calendar.maxPerDay) return `has its ${calendar.maxPerDay} videos`;
+  if (kind === "short" && shorts >= calendar.perKindPerDay.short) {
+    return `has its ${calendar.perKindPerDay.short} Shorts`;
+  }
+  if (kind === "long" && longs >= calendar.perKindPerDay.long) {
+    return `has its ${calendar.perKindPerDay.long} lessons`;
+  }
+  return undefined;
+}
+
+/** Something the reservation needs is full (caught to try the next slot). */
+class SlotFullError extends Error {
+  constructor(readonly what: "quota" | "day" | "slot", readonly reason: string) {
+    super(`Cannot schedule: ${reason}.`);
+    this.name = "SlotFullError";
+  }
+}
