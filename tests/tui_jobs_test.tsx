@@ -374,7 +374,7 @@ Deno.test("the footer and help list the jobs keys of the pane that has them", as
   );
   assertMatch(
     footerOf(frame),
-    /^Enter \/ → the batch's jobs\s+C cancel batch\s+R retry failed\s+p pause queues/,
+    /^Enter \/ → the batch's jobs\s+p pause queues\s+C cancel batch\s+R retry failed/,
   );
   await press(app, "?");
   let help = plain(await waitForFrame(app, (f) => f.includes("Jobs screen"), "the help"));
@@ -386,7 +386,10 @@ Deno.test("the footer and help list the jobs keys of the pane that has them", as
   assertFalse(help.includes("cancel job"), "a key of the jobs pane is listed for the batches");
   await press(app, "?", ENTER);
   frame = await waitForFrame(app, (f) => footerOf(f).startsWith("c cancel job"), "the jobs pane's footer");
-  assertMatch(footerOf(frame), /^c cancel job\s+r retry job\s+Esc \/ Enter \/ ← back to the batches/);
+  assertMatch(
+    footerOf(frame),
+    /^c cancel job\s+r retry job\s+p pause queues\s+C cancel batch\s+R retry failed/,
+  );
   await press(app, "?");
   help = plain(await waitForFrame(app, (f) => f.includes("Jobs screen"), "the help"));
   for (const expected of ["cancel job", "retry job", "back to the batches", "cancel batch", "pause queues"]) {

@@ -1,8 +1,8 @@
 /**
  * The TUI in a real terminal (tmux) against the real daemon: it connects, shows health, follows
  * a daemon restart, scans and browses a media library, analyses a sample episode and reviews
- * its expressions, renders a group and marks the video on the Outputs screen, and quits on `q`
- * with exit status 0.
+ * its expressions, renders a group and marks the video on the Outputs screen, starts a batch
+ * from the Library and follows its job on the Jobs screen, and quits on `q` with exit status 0.
  */
 import { join } from "@std/path";
 import { delay } from "@std/async/delay";
@@ -385,6 +385,72 @@ Deno.test("in a real terminal R on the Review screen renders a group, and the Ou
   assert(listed.includes("1080x1920"), `no details in:\n${listed}`);
   await tui.press("m");
   await tui.waitFor((text) => text.includes("★ Marked") && /› \[ \] ★ short/.test(text), "the video marked");
+  await tui.press("q");
+  assertEquals(await waitForExit(tui), 0, await tui.capture());
+});
+
+Deno.test("in a real terminal b starts a batch from the Library; the Jobs screen follows its job to its end with its log, retries it, and pauses the queues", async () => {
+  const media = await Deno.makeTempDir({ prefix: "lingoreel-tui-jobs-" });
+  await using _media = { [Symbol.asyncDispose]: () => Deno.remove(media, { recursive: true }) };
+  const base = join(media, "Test Show", "Season 1", "Test Show - S01E01 - Arrival");
+  await writeVideo(`${base}.mp4`);
+  await writeText(`${base}.en.srt`, SRT);
+  // No GEMINI_API_KEY and no sample analyses: the analysis stage fails, and says why.
+  await using daemon = await startDaemonProcess({ env: { LINGOREEL_MEDIA_ROOTS: media } });
+  await using tui = await startTui({ LINGOREEL_DATA_DIR: daemon.dataDir, LINGOREEL_TOKEN: daemon.token });
+  const dashboard = await tui.waitFor(
+    (text) =>
+      text.includes(`connected to ${daemon.info.url}`) && /│ render\s+▶ running\s+\d+ waiting/.test(text),
+    "the dashboard's queue counts",
+  );
+  assert(
+    /│ analyze\s+▶ running\s+0 waiting · 0 active · 0 failed/.test(dashboard),
+    `no queue row in:\n${dashboard}`,
+  );
+
+  await tui.press("2");
+  await tui.waitFor((text) => text.includes("The library is empty"), "the empty library");
+  await tui.press("r");
+  await tui.waitFor((text) => text.includes("Scan done") && text.includes("Arrival"), "the scanned episode");
+  await tui.press("j");
+  await tui.press("b");
+  const form = await tui.waitFor(
+    (text) =>
+      text.includes("New batch — 1 episode: Test Show S01E01") &&
+      /Estimate for 1 episode|estimate failed/.test(text),
+    "the batch form with its estimate",
+  );
+  assert(form.includes("Estimate for 1 episode: 1 chunk"), `no estimate in:\n${form}`);
+  await tui.press("Enter");
+  await tui.waitFor((text) => text.includes("✓ Batch 1 started: 1 job (1)"), "the batch started");
+  await tui.press("Enter");
+  const failed = await tui.waitFor(
+    (text) =>
+      text.includes("Batch 1 —") && /Test Show S01E01.*✗ failed/.test(text) &&
+      /\d\d:\d\d:\d\d (info|warn|error)/.test(text),
+    "the job failed, with its log",
+  );
+  assert(/› #1\s+█+\s+100% ✗ failed\s+0\/1 done · 1 failed/.test(failed), `no batch row in:\n${failed}`);
+  assert(/\d\d:\d\d:\d\d error analyze failed: /.test(failed), `no failure in the job's log:\n${failed}`);
+
+  await tui.press("Enter");
+  await tui.press("r");
+  await tui.waitFor((text) => text.includes("Retrying job 1 (Test Show S01E01)"), "the retry");
+  await tui.waitFor((text) => /Test Show S01E01.*×2 ✗ failed/.test(text), "the second run failed too");
+
+  await tui.press("p");
+  await tui.waitFor(
+    (text) => text.includes("‖ Queues paused: running jobs finish") && text.includes("p resume queues"),
+    "paused",
+  );
+  await tui.press("1");
+  await tui.waitFor(
+    (text) => /│ analyze\s+‖ paused/.test(text) && /Queues ‖ queues paused/.test(text),
+    "paused on the dashboard",
+  );
+  await tui.press("5");
+  await tui.press("p");
+  await tui.waitFor((text) => text.includes("▶ queues running"), "resumed");
   await tui.press("q");
   assertEquals(await waitForExit(tui), 0, await tui.capture());
 });

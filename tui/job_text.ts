@@ -11,9 +11,9 @@ const COUNT_ORDER: readonly JobState[] = ["active", "waiting", "waiting-review",
 
 /** `3/5 done · 1 active · 1 failed`: how far a batch is, by its jobs' states. */
 export function batchCountsText(batch: Batch): string {
-  const parts = [`${formatCount(batch.counts.completed ?? 0)}/${formatCount(batch.total)} done`];
+  const parts = [`${formatCount(batch.counts.completed)}/${formatCount(batch.total)} done`];
   for (const state of COUNT_ORDER) {
-    const n = batch.counts[state] ?? 0;
+    const n = batch.counts[state];
     if (n > 0) parts.push(`${formatCount(n)} ${state === "waiting-review" ? "to review" : state}`);
   }
   return parts.join(" · ");

@@ -12,7 +12,7 @@ const HINT = "Tab / ↓ next field · ←→ or Space change a choice · Enter s
 const STARTED_HINT = "Enter shows it on the Jobs screen (5) · Esc goes back to the Library";
 
 /** What the estimate says, line by line: the work, and whether today's budget covers it. */
-export function estimateNotices(estimate: AnalysisEstimate): Notice[] {
+function estimateNotices(estimate: AnalysisEstimate): Notice[] {
   const t = estimate.totals;
   const work = `Estimate for ${plural(estimate.episodes.length, "episode")}: ${plural(t.chunks, "chunk")}, ${
     plural(t.calls, "LLM call")

@@ -69,7 +69,7 @@ export function useJobActions(
       retryFailed() {
         const batch = view.batch;
         if (!batch) return view.notify({ text: "No batch here to retry", role: "muted" });
-        const failed = batch.counts.failed ?? 0;
+        const failed = batch.counts.failed;
         if (failed === 0) {
           return view.notify({ text: `Batch ${batch.id} has no failed job to retry`, role: "muted" });
         }

@@ -42,8 +42,8 @@ const EVENT_TYPES = ["job.progress", "job.state", "batch.state"] as const;
 const RELOAD_INTERVAL_MS = 500;
 /** Below this height there is no log pane. */
 const MIN_LOG_HEIGHT = 16;
-/** The most lines a job's error takes above its log. */
-const ERROR_LINES = 2;
+/** The most lines a job's error takes above its log (it says what to do: read it whole). */
+const MAX_ERROR_LINES = 4;
 
 /** What the status line says: the latest message, or what the keys of the pane do. */
 function statusLine(view: JobsView, errors: { batches?: string; jobs?: string }): Notice {
@@ -79,6 +79,15 @@ function emptyBatches(view: JobsView, state: { connected: boolean; error?: strin
       role: "muted",
     },
   ];
+}
+
+/** `text` wrapped to `width`, at most `max` lines, the last one ending in `…` when it goes on. */
+function clippedLines(text: string, width: number, max: number): string[] {
+  const lines = wrapText(text, width);
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, Math.max(1, max));
+  kept[kept.length - 1] = `${[...kept[kept.length - 1]].slice(0, Math.max(0, width - 1)).join("")}…`;
+  return kept;
 }
 
 /** How the screen's height is shared: batch rows, job rows, log rows (0: no log pane). */
@@ -278,7 +287,7 @@ export function Jobs(props: ScreenProps): ReactNode {
   let logsPanel: ReactNode = null;
   if (rows.logs > 0) {
     const errorLines = job?.error && job.state !== "completed"
-      ? wrapText(`✗ ${job.error}`, innerWidth).slice(0, Math.min(ERROR_LINES, rows.logs - 1))
+      ? clippedLines(`✗ ${job.error}`, innerWidth, Math.min(MAX_ERROR_LINES, Math.ceil(rows.logs / 2)))
       : [];
     const lines: LogLine[] = (logs.lines ?? []).map((line) => ({
       id: String(line.id),
@@ -379,12 +388,13 @@ function jobsKeys(
     },
   ];
 
+  // In the footer's order: the actions first, going back last (Esc is the usual way back).
   return [
     ...guarded(jobs, inJobs, pane === "jobs" && options.hasJob),
-    ...guarded(back, inJobs, pane === "jobs"),
     ...guarded(batches, inBatches, pane === "batches" && hasBatch),
-    ...guarded(batch, () => true, hasBatch),
     ...queues,
+    ...guarded(batch, () => true, hasBatch),
+    ...guarded(back, inJobs, pane === "jobs"),
     ...guarded(
       movementKeys(view.batches, options.batchRows, true),
       inBatches,
