@@ -180,7 +180,7 @@ Deno.test("cancelling a job during analysis drops its LLM calls within 2 s", asy
     await api.library.scan();
     const [episode] = (await api.library.list({})).items;
     const { jobIds: [jobId] } = await api.batches.create({ episodeIds: [episode.id] });
-    await waitFor("the LLM call", async () => gemini.inFlight > 0 ? true : undefined);
+    await waitFor("the LLM call", () => Promise.resolve(gemini.inFlight > 0 ? true : undefined));
     const started = performance.now();
     await api.jobs.cancel({ id: jobId });
     const db = t.daemon.services.database.db;

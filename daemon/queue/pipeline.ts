@@ -20,8 +20,8 @@ import {
   type Stage,
   STAGE_WEIGHTS,
 } from "../../shared/jobs.ts";
-import type { AnalysisOptionsInput, AnalysisRun } from "../../shared/analysis.ts";
-import type { Render, RenderOptionsInput } from "../../shared/render.ts";
+import { type AnalysisOptionsInput, analysisOptionsSchema, type AnalysisRun } from "../../shared/analysis.ts";
+import { type Render, type RenderOptionsInput, renderOptionsSchema } from "../../shared/render.ts";
 import type { DB } from "../db/schema.ts";
 import type { Logger } from "../log.ts";
 import type { NewEvent } from "../events/mod.ts";
@@ -137,7 +137,13 @@ export class Pipeline {
     batchId: number;
     jobIds: number[];
   }> {
-    const options = batchOptionsSchema.parse(input);
+    // kept with every default filled in: the batch records exactly what its jobs ran with
+    const given = batchOptionsSchema.parse(input);
+    const options = {
+      ...given,
+      analysis: analysisOptionsSchema.parse(given.analysis),
+      render: renderOptionsSchema.parse(given.render),
+    };
     // a single episode started by hand goes before the episodes of a long batch
     const priority = episodeIds.length === 1 ? 1 : 10;
     const created = await insertBatch(this.deps.db, episodeIds, options, priority);
@@ -353,7 +359,8 @@ export class Pipeline {
       started_at: eb.fn.coalesce("started_at", eb.val(new Date())),
     })).where("id", "=", jobId).execute();
     await this.#jobLog(jobId, "info", `${stage} started`, {
-      attempt: bull.attemptsMade + 1,
+      run: job.attempts + 1,
+      stageAttempt: bull.attemptsMade + 1,
       worker: this.deps.worker,
     });
     await this.#settled(job.batch_id, jobId);

@@ -219,11 +219,15 @@ export async function appendJobLog(
 export async function jobLogs(
   db: Kysely<DB>,
   jobId: number,
-  options: { afterId?: number; limit?: number } = {},
+  options: { afterId?: number; limit?: number; tail?: boolean } = {},
 ): Promise<JobLogLine[]> {
   await getJob(db, jobId);
-  const rows = await db.selectFrom("job_logs").selectAll().where("job_id", "=", jobId)
-    .where("id", ">", String(options.afterId ?? 0)).orderBy("id").limit(options.limit ?? 500).execute();
+  const query = db.selectFrom("job_logs").selectAll().where("job_id", "=", jobId)
+    .where("id", ">", String(options.afterId ?? 0));
+  // the last `limit` lines (still oldest first), or the first `limit` after `afterId`
+  const rows = options.tail
+    ? (await query.orderBy("id", "desc").limit(options.limit ?? 500).execute()).reverse()
+    : await query.orderBy("id").limit(options.limit ?? 500).execute();
   return rows.map((r) => ({
     id: Number(r.id),
     at: new Date(r.at).toISOString(),

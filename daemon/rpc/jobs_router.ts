@@ -20,12 +20,14 @@ export const jobsRouter = router({
     getJob(ctx.services.database.db, input.id)
   ),
 
-  /** The job's own log lines, oldest first; `afterId` for only the newer ones. */
+  /** The job's own log lines, oldest first; `afterId` for only the newer ones, `tail` for the last ones. */
   logs: procedure.input(
     z.object({
       id,
       afterId: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(2_000).default(500),
+      /** The last `limit` lines instead of the first. */
+      tail: z.boolean().default(false),
     }),
   ).query(({ ctx, input }) => jobLogs(ctx.services.database.db, input.id, input)),
 
