@@ -317,6 +317,194 @@ export class Scheduler {
     };
   }
 
+  // ---- the upload's side of the ledger ----
+
+  /**
+   * Charges one API call of a schedule's upload: its units leave the reservation (on the quota
+   * day) and are used on the Pacific day the call was made.
+   */
+  async charge(id: number, operation: string): Promise<void> {
+    const costs = await this.deps.settings.get("quota.costs");
+    const cost = costs[operation];
+    if (!cost) return;
+    const today = pacificDay(this.deps.clock.now());
+    const row = await this.#transaction(async (trx) => {
+      const seen = await trx.selectFrom("schedules").selectAll().where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      const limit = (await this.deps.settings.get("quota.buckets"))[cost.bucket]?.limit ?? 0;
+      await trx.insertInto("quota_ledger").values({
+        project: seen.project,
+        day: today,
+        bucket: cost.bucket,
+        limit,
+      })
+        .onConflict((oc) => oc.doNothing()).execute();
+      await trx.selectFrom("quota_ledger").select("day").where("project", "=", seen.project)
+        .where("day", "in", [...new Set([seen.quota_day, today])].sort()).where("bucket", "=", cost.bucket)
+        .orderBy("day").forUpdate().execute();
+      const current = await trx.selectFrom("schedules").selectAll().where("id", "=", id).forUpdate()
+        .executeTakeFirstOrThrow();
+      const held = Math.min(current.reservation[cost.bucket] ?? 0, cost.units);
+      if (held) {
+        await trx.updateTable("quota_ledger").set((eb) => ({
+          reserved: sql`greatest(${eb.ref("reserved")} - ${held}, 0)`,
+        }))
+          .where("project", "=", current.project).where("day", "=", current.quota_day).where(
+            "bucket",
+            "=",
+            cost.bucket,
+          )
+          .execute();
+      }
+      await trx.updateTable("quota_ledger").set((eb) => ({ used: sql`${eb.ref("used")} + ${cost.units}` }))
+        .where("project", "=", current.project).where("day", "=", today).where("bucket", "=", cost.bucket)
+        .execute();
+      const reservation = {
+        ...current.reservation,
+        [cost.bucket]: (current.reservation[cost.bucket] ?? 0) - held,
+      };
+      if (!reservation[cost.bucket]) delete reservation[cost.bucket];
+      return await trx.updateTable("schedules").set({
+        reservation: JSON.stringify(reservation),
+        updated_at: new Date(),
+      })
+        .where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+    });
+    this.deps.onChanged?.({ scheduleIds: [id], quotaDays: [...new Set([row.quota_day, today])] });
+  }
+
+  /**
+   * Ends a schedule whose upload cannot succeed: what is still reserved goes back to the ledger,
+   * and its slot and day count are freed (the video can be scheduled again).
+   */
+  async fail(id: number, error: string): Promise<void> {
+    const row = await this.#transaction(async (trx) => {
+      const current = await this.#lockSchedule(trx, id);
+      if (current.state === "uploaded" || current.state === "cancelled" || current.state === "failed") {
+        return current;
+      }
+      await this.#release(trx, current);
+      return await trx.updateTable("schedules").set({
+        state: "failed",
+        error,
+        reservation: "{}",
+        updated_at: new Date(),
+      })
+        .where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+    });
+    this.deps.onChanged?.({ scheduleIds: [id], quotaDays: [row.quota_day] });
+  }
+
+  /**
+   * Google said the bucket is spent (quotaExceeded): the ledger marks it so until the next
+   * Pacific midnight, and the schedule's reservation moves to the next day with room before its
+   * slot. Returns that day, or undefined when none is left (the caller fails the upload).
+   */
+  async quotaExhausted(id: number, bucket: string): Promise<string | undefined> {
+    const now = this.deps.clock.now();
+    const today = pacificDay(now);
+    const ctx = await this.#context();
+    const result = await this.#transaction(async (trx) => {
+      const seen = await trx.selectFrom("schedules").selectAll().where("id", "=", id)
+        .executeTakeFirstOrThrow();
+      const days = quotaDays(now, new Date(seen.slot_at).getTime(), true).filter((d) => d > today);
+      const buckets = Object.keys(seen.reservation).sort();
+      const all = [...new Set([seen.quota_day, today, ...days])].sort();
+      await trx.insertInto("quota_ledger").values(
+        all.flatMap((day) =>
+          [...new Set([...buckets, bucket])].sort().map((b) => ({
+            project: seen.project,
+            day,
+            bucket: b,
+            limit: ctx.limits[b]?.limit ?? 0,
+          }))
+        ),
+      ).onConflict((oc) => oc.doNothing()).execute();
+      const rows = await trx.selectFrom("quota_ledger").selectAll().where("project", "=", seen.project)
+        .where("day", "in", all).orderBy("day").orderBy("bucket").forUpdate().execute();
+      const current = await trx.selectFrom("schedules").selectAll().where("id", "=", id).forUpdate()
+        .executeTakeFirstOrThrow();
+      await trx.updateTable("quota_ledger").set({ exhausted_at: new Date(now) }).where(
+        "project",
+        "=",
+        current.project,
+      )
+        .where("day", "=", today).where("bucket", "=", bucket).execute();
+      const next = days.find((day) =>
+        Object.entries(current.reservation).every(([b, units]) => {
+          const r = rows.find((x) => x.day === day && x.bucket === b);
+          return r && !r.exhausted_at && (ctx.limits[b]?.limit ?? 0) - r.used - r.reserved >= units;
+        })
+      );
+      if (!next) return { next: undefined, from: current.quota_day };
+      for (const [b, units] of Object.entries(current.reservation)) {
+        await trx.updateTable("quota_ledger").set((eb) => ({
+          reserved: sql`greatest(${eb.ref("reserved")} - ${units}, 0)`,
+        }))
+          .where("project", "=", current.project).where("day", "=", current.quota_day).where("bucket", "=", b)
+          .execute();
+        await trx.updateTable("quota_ledger").set((eb) => ({
+          reserved: sql`${eb.ref("reserved")} + ${units}`,
+        }))
+          .where("project", "=", current.project).where("day", "=", next).where("bucket", "=", b).execute();
+      }
+      await trx.updateTable("schedules").set({
+        quota_day: next,
+        state: "scheduled",
+        error: `quota ${bucket} spent on ${today}; the upload waits for ${next}`,
+        updated_at: new Date(),
+      }).where("id", "=", id).execute();
+      return { next, from: current.quota_day };
+    });
+    this.deps.onChanged?.({
+      scheduleIds: [id],
+      quotaDays: [result.from, today, ...(result.next ? [result.next] : [])],
+    });
+    return result.next;
+  }
+
+  /** YouTube's per-channel upload cap was hit (uploadLimitExceeded): no upload for 24 hours. */
+  async cooldown(reason: string): Promise<number> {
+    const until = new Date(this.deps.clock.now() + 24 * 3_600_000);
+    await this.deps.db.insertInto("youtube_channels").values({
+      channel: this.#channel,
+      cooldown_until: until,
+      cooldown_reason: reason,
+    })
+      .onConflict((oc) =>
+        oc.column("channel").doUpdateSet({ cooldown_until: until, cooldown_reason: reason })
+      ).execute();
+    this.deps.onChanged?.({ scheduleIds: [], quotaDays: [pacificDay(this.deps.clock.now())] });
+    return until.getTime();
+  }
+
+  /** The end of the channel's cooldown, when one is running. */
+  async cooldownUntil(): Promise<number | undefined> {
+    const row = await this.deps.db.selectFrom("youtube_channels").select("cooldown_until")
+      .where("channel", "=", this.#channel).executeTakeFirst();
+    const until = row?.cooldown_until ? new Date(row.cooldown_until).getTime() : 0;
+    return until > this.deps.clock.now() ? until : undefined;
+  }
+
+  /** Whether a bucket of a Pacific day was reported spent by Google (until that day ends). */
+  async exhausted(project: string, day: string): Promise<boolean> {
+    const rows = await this.deps.db.selectFrom("quota_ledger").select("exhausted_at").where(
+      "project",
+      "=",
+      project,
+    )
+      .where("day", "=", day).where("exhausted_at", "is not", null).execute();
+    return rows.length > 0 && day === pacificDay(this.deps.clock.now());
+  }
+
+  /** The raw row of a schedule (for the uploader). */
+  async row(id: number): Promise<Row> {
+    const row = await this.deps.db.selectFrom("schedules").selectAll().where("id", "=", id)
+      .executeTakeFirst();
+    if (!row) throw new ScheduleNotFoundError(id);
+    return row;
+  }
+
   // ---- transactions ----
 
   async #transaction<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
