@@ -45,6 +45,7 @@ import {
   type RedisTarget,
 } from "./redis/mod.ts";
 import { Scheduler } from "./schedule/mod.ts";
+import { Uploader, YouTubeAuth, YouTubeClient } from "./youtube/mod.ts";
 import { FfmpegMissingError, FfmpegProcess, locateFfmpeg, Renderer } from "./render/mod.ts";
 import { createContextFactory, type Services, startServer } from "./rpc/mod.ts";
 
@@ -136,6 +137,27 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       clock: systemClock,
     });
 
+    const youtubeUrls = {
+      apiBaseUrl: config.youtube.apiBaseUrl ?? "https://www.googleapis.com",
+      uploadBaseUrl: config.youtube.uploadBaseUrl ?? "https://www.googleapis.com",
+    };
+    const youtubeAuth = new YouTubeAuth({
+      dataDir: config.dataDir,
+      clientSecretFile: config.youtube.clientSecretFile,
+      tokenBaseUrl: config.youtube.oauthBaseUrl ?? "https://oauth2.googleapis.com",
+      clock: systemClock,
+      log: log.child({ component: "youtube" }),
+      channel: async (token) => {
+        const client = new YouTubeClient({ ...youtubeUrls, token: () => Promise.resolve(token) });
+        try {
+          return await client.channel();
+        } finally {
+          client.close();
+        }
+      },
+    });
+    lifecycle.onShutdown(Stage.background, "close YouTube authorisation listener", () => youtubeAuth.close());
+
     const health = new HealthMonitor({
       version: VERSION,
       startedAt,
@@ -149,7 +171,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         ffmpeg: ffmpegCheck(locate),
         storage: storageCheck({ data: config.dataDir, output: config.outputDir }),
         llm: llmCheck(config.gemini, () => pool.state),
-        youtube: youtubeCheck(config.youtube.clientSecretFile),
+        youtube: youtubeCheck(config.youtube.clientSecretFile, () => youtubeAuth.status()),
       },
       onChange(report) {
         const components = Object.fromEntries(
@@ -266,6 +288,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     });
     if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
 
+    let uploader: Uploader | undefined;
     const scheduler = new Scheduler({
       db: database.db,
       settings,
@@ -273,8 +296,26 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       onChanged({ scheduleIds, quotaDays }) {
         events.publish({ type: "schedule.changed", data: { scheduleIds } }).catch(() => {});
         events.publish({ type: "quota.changed", data: { days: quotaDays } }).catch(() => {});
+        uploader?.sync(scheduleIds).catch((error) => log.warn("cannot queue uploads", { error }));
       },
     });
+    const youtube = new YouTubeClient({ ...youtubeUrls, token: (force) => youtubeAuth.token(force) });
+    lifecycle.onShutdown(Stage.connections, "close YouTube client", () => youtube.close());
+    uploader = new Uploader({
+      db: database.db,
+      queues,
+      scheduler,
+      youtube,
+      settings,
+      prober: new FfprobeRunner(async () => (await locate()).ffprobe),
+      clock: systemClock,
+      log,
+      ffmpeg,
+      onProgress(scheduleId) {
+        events.publish({ type: "schedule.changed", data: { scheduleIds: [scheduleId] } }).catch(() => {});
+      },
+    });
+    if (queues.runsWorkers) uploader.start();
 
     const services: Services = {
       config,
@@ -287,6 +328,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       renderer,
       pipeline,
       scheduler,
+      youtube: { auth: youtubeAuth },
       settings,
       version: VERSION,
       instanceId,

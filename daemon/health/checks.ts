@@ -146,7 +146,12 @@ export function llmCheck(
 }
 
 /** The YouTube OAuth client secret is configured and looks like a Google client JSON. */
-export function youtubeCheck(clientSecretFile: string | undefined): HealthCheck {
+export function youtubeCheck(
+  clientSecretFile: string | undefined,
+  authorisation?: () => Promise<
+    { connected: boolean; channel: { title: string } | null; warnings: string[] }
+  >,
+): HealthCheck {
   return async () => {
     if (!clientSecretFile) {
       return {
@@ -169,6 +174,19 @@ export function youtubeCheck(clientSecretFile: string | undefined): HealthCheck 
           `${clientSecretFile} has no installed.client_id: download the client JSON of a Desktop app OAuth client.`,
       };
     }
-    return { status: "ok", detail: `OAuth client ${client.client_id.slice(0, 12)}… configured` };
+    const auth = await authorisation?.();
+    if (auth && !auth.connected) {
+      return {
+        status: "degraded",
+        detail: auth.warnings.join(" ") || "Not authorised: run youtube.authStart (the Schedule screen).",
+      };
+    }
+    if (auth?.warnings.length) return { status: "degraded", detail: auth.warnings.join(" ") };
+    return {
+      status: "ok",
+      detail: auth?.channel
+        ? `channel ${auth.channel.title}, OAuth client ${client.client_id.slice(0, 12)}…`
+        : `OAuth client ${client.client_id.slice(0, 12)}… configured`,
+    };
   };
 }

@@ -9,6 +9,7 @@ import type { LibraryScanner } from "../library/mod.ts";
 import type { Renderer } from "../render/mod.ts";
 import type { Pipeline } from "../queue/mod.ts";
 import type { Scheduler } from "../schedule/mod.ts";
+import type { YouTubeAuth } from "../youtube/mod.ts";
 import type { SettingsStore } from "../settings/mod.ts";
 import type { Logger } from "../log.ts";
 
@@ -30,6 +31,7 @@ export interface Services {
   renderer: Renderer;
   pipeline: Pipeline;
   scheduler: Scheduler;
+  youtube: { auth: YouTubeAuth };
   settings: SettingsStore;
   version: string;
   /** `host:pid`, the `source` of events this daemon publishes. */

@@ -26,6 +26,7 @@ const CODES: Record<string, Code> = {
   JobStateError: "CONFLICT",
   ScheduleConflictError: "CONFLICT",
   ScheduleNotFoundError: "NOT_FOUND",
+  YouTubeAuthError: "PRECONDITION_FAILED",
 };
 
 /** The TRPCError for a domain error, or undefined for anything else (an internal error). */

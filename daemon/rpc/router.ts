@@ -8,6 +8,7 @@ import { libraryRouter } from "./library_router.ts";
 import { queueRouter } from "./queue_router.ts";
 import { rendersRouter } from "./renders_router.ts";
 import { quotaRouter, scheduleRouter } from "./schedule_router.ts";
+import { youtubeRouter } from "./youtube_router.ts";
 import { settingsRouter } from "./settings_router.ts";
 import { router } from "./trpc.ts";
 
@@ -25,6 +26,7 @@ export const appRouter = router({
   queue: queueRouter,
   schedule: scheduleRouter,
   quota: quotaRouter,
+  youtube: youtubeRouter,
 });
 
 /** The type of {@link appRouter}. */

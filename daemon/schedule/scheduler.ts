@@ -593,7 +593,7 @@ export class Scheduler {
     const localDays = [...new Set([seen.local_day, ...(move ? [move.slot.day] : [])])].sort();
     const slotTimes = [...new Set([new Date(seen.slot_at).getTime(), ...(move ? [move.slot.startsAt] : [])])]
       .sort((a, b) => a - b).map((t) => new Date(t));
-    if (move) {
+    if (move && buckets.length) {
       await trx.insertInto("quota_ledger").values(
         days.flatMap((day) =>
           buckets.filter((b) => move.ctx.limits[b]).map((bucket) => ({
@@ -605,9 +605,11 @@ export class Scheduler {
         ),
       ).onConflict((oc) => oc.doNothing()).execute();
     }
-    await trx.selectFrom("quota_ledger").select("bucket").where("project", "=", seen.project)
-      .where("day", "in", days).where("bucket", "in", buckets).orderBy("day").orderBy("bucket").forUpdate()
-      .execute();
+    if (buckets.length) {
+      await trx.selectFrom("quota_ledger").select("bucket").where("project", "=", seen.project)
+        .where("day", "in", days).where("bucket", "in", buckets).orderBy("day").orderBy("bucket").forUpdate()
+        .execute();
+    }
     if (move) {
       await trx.insertInto("schedule_days").values(localDays.map((day) => ({ channel: seen.channel, day })))
         .onConflict((oc) => oc.doNothing()).execute();
