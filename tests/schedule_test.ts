@@ -4,6 +4,7 @@ import { createClient } from "../shared/client.ts";
 import { nextPacificMidnight, pacificDay } from "../daemon/clock.ts";
 import { offeredSlots, quotaDays } from "../daemon/schedule/calendar.ts";
 import { nextDay, zonedDay, zonedTime } from "../daemon/schedule/zoned.ts";
+import { Scheduler } from "../daemon/schedule/mod.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/test_daemon.ts";
 import { seedRenders } from "./helpers/schedule_fixture.ts";
 
@@ -249,4 +250,37 @@ Deno.test("the PGlite path gives the same answer: 50 concurrent calls for a day 
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+Deno.test("reservations made at 23:59 and 00:01 PT, on the DST start and end days, are charged to the right Pacific day", async () => {
+  await using t = await startTestDaemon();
+  const db = t.daemon.services.database.db;
+  const renders = await seedRenders(db, 8);
+  const clock = { now: () => 0, sleep: () => Promise.resolve() };
+  const scheduler = new Scheduler({ db, settings: t.daemon.services.settings, clock });
+  await t.caller().settings.update({
+    "schedule.calendar": { ...CALENDAR, timeZone: "America/Los_Angeles", leadMinutes: 0 },
+  });
+  const cases: [string, string][] = [
+    ["2026-11-22T07:59:00Z", "2026-11-21"], // 23:59 PST
+    ["2026-11-22T08:01:00Z", "2026-11-22"], // 00:01 PST
+    ["2027-03-15T06:59:00Z", "2027-03-14"], // 23:59 PDT on the day DST starts
+    ["2027-03-15T07:01:00Z", "2027-03-15"],
+    ["2027-11-08T07:59:00Z", "2027-11-07"], // 23:59 PST on the day DST ends
+    ["2027-11-08T08:01:00Z", "2027-11-08"],
+  ];
+  for (const [i, [now, day]] of cases.entries()) {
+    clock.now = () => Date.parse(now);
+    const schedule = await scheduler.create(renders[i]);
+    assertEquals(schedule.quotaDay, day, now);
+    assert(Date.parse(schedule.slotAt) > Date.parse(now), "never a past slot");
+    const status = await scheduler.quotaStatus();
+    assertEquals(status.day, day);
+    assertEquals(status.buckets.find((b) => b.name === "videos.insert")!.reserved, 1);
+  }
+  // the slots offered at 23:59 PT begin with 08:00 the next morning, in Pacific time
+  clock.now = () => Date.parse("2027-03-14T06:59:00Z"); // 22:59 PST, 2027-03-13
+  const [first] = await scheduler.slots({ days: 2 });
+  assertEquals(first.day, "2027-03-14");
+  assertEquals(first.slots[0].startsAt, "2027-03-14T15:00:00.000Z", "08:00 PDT, after the change");
 });
