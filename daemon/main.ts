@@ -311,6 +311,10 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       clock: systemClock,
       log,
       ffmpeg,
+      async blocked() {
+        const status = await youtubeAuth.status();
+        return status.connected ? undefined : status.warnings.join(" ") || "YouTube is not authorised";
+      },
       onProgress(scheduleId) {
         events.publish({ type: "schedule.changed", data: { scheduleIds: [scheduleId] } }).catch(() => {});
       },

@@ -327,3 +327,57 @@ Deno.test("OAuth: the loopback flow with PKCE stores tokens (mode 0600) and neve
   assertEquals(after.connected, false);
   assertStringIncludes(after.warnings.join(" "), "invalid_grant");
 });
+
+Deno.test("a lesson gets its thumbnail and playlist item, each charged; an expired session starts over", async () => {
+  await using yt = await startYouTubeServer();
+  using clock = new FakeClock(Date.now());
+  await using h = await harness(yt, clock, { kind: "long", size: "640x360" });
+  await h.auth.complete({ refreshToken: yt.issueRefreshToken() });
+  const [playlistId] = [...yt.playlists.keys()];
+  await h.db.updateTable("settings").set({
+    value: JSON.stringify({
+      privacy: "scheduled",
+      chunkBytes: CHUNK,
+      categoryId: "27",
+      thumbnail: true,
+      playlistId,
+    }),
+  }).where("key", "=", "youtube.upload").execute();
+  // the first chunk is cut; asked afterwards, the session is gone (404): a new one is started
+  yt.script(
+    { on: "chunk", kind: "drop", afterBytes: 0 },
+    { on: "status", kind: "raw", status: 404, body: { error: { code: 404, message: "Not Found" } } },
+  );
+  const schedule = await h.scheduler.create(h.renderId);
+  assertEquals(schedule.reservation, { "videos.insert": 1, pool: 100 });
+  const done = await h.uploaded(schedule.id);
+  assertEquals(yt.sessions.size, 2);
+  const video = yt.videos.get(done.videoId!)!;
+  assertEquals(video.sha256, h.sha);
+  assert(video.thumbnail && video.thumbnail.size > 1_000, "a thumbnail was set");
+  assertEquals(yt.playlists.get(playlistId)!.items.map((i) => i.videoId), [done.videoId]);
+  const pool = await h.db.selectFrom("quota_ledger").selectAll().where("bucket", "=", "pool")
+    .executeTakeFirst();
+  assertEquals({ used: pool?.used, reserved: pool?.reserved }, { used: 100, reserved: 0 });
+  assertEquals((await h.ledger())?.used, 2, "two sessions, two videos.insert calls");
+});
+
+Deno.test("uploadLimitExceeded puts the channel on a 24-hour cooldown; the upload waits", async () => {
+  await using yt = await startYouTubeServer();
+  using clock = new FakeClock(Date.now());
+  await using h = await harness(yt, clock);
+  await h.auth.complete({ refreshToken: yt.issueRefreshToken() });
+  yt.script({ on: "insert", kind: "upload_limit_exceeded" });
+  const schedule = await h.scheduler.create(h.renderId);
+  const waiting = await waitFor("the cooldown", async () => {
+    const status = await h.scheduler.quotaStatus();
+    return status.cooldownUntil ? status : undefined;
+  }, 15_000);
+  assertEquals(Date.parse(waiting.cooldownUntil!), clock.now() + 24 * 3_600_000);
+  const s = await waitFor("the schedule to wait", async () => {
+    const x = await h.scheduler.get(schedule.id);
+    return x.state === "scheduled" && x.error ? x : undefined;
+  }, 5_000);
+  assertStringIncludes(s.error!, "upload limit");
+  assertEquals(yt.videos.size, 0);
+});

@@ -2,9 +2,11 @@
  * Reservations on the publishing calendar and the quota ledger, each in one transaction.
  *
  * Every transaction that changes them creates the rows it needs (`INSERT … ON CONFLICT DO
- * NOTHING`) and locks them (`SELECT … FOR UPDATE`) in one global order — ledger rows by
- * (project, day, bucket), then day rows, then slot rows, then the schedule — under a 5 s
- * `lock_timeout`, so concurrent callers queue instead of overbooking, and never deadlock.
+ * NOTHING`) and locks them (`SELECT … FOR UPDATE`, or an upsert that counts only when there is
+ * room) in one global order — slot rows, then day rows, then ledger rows by (project, day,
+ * bucket), then the schedule — under a 5 s `lock_timeout`, so concurrent callers queue instead
+ * of overbooking, and never deadlock. The ledger row of today, which every reservation touches,
+ * comes last so that it is held for as short a time as possible.
  */
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { CalendarDay, QuotaStatus, Schedule } from "../../shared/schedule.ts";
@@ -106,7 +108,9 @@ export class Scheduler {
     const candidates = at ? [this.#requestedSlot(ctx, at)] : offeredSlots(ctx.calendar, ctx.now);
     const reasons = new Set<string>();
     for (const slot of candidates) {
-      if (!at && !(await this.#mightFit(slot, render.kind, ctx))) continue;
+      const full = await this.#full(slot, render.kind, ctx);
+      if (full && at) throw new ScheduleConflictError(full);
+      if (full) continue;
       try {
         const row = await this.#transaction((trx) => this.#reserve(trx, ctx, slot, render));
         this.deps.onChanged?.({ scheduleIds: [row.id], quotaDays: [row.quota_day] });
@@ -155,7 +159,9 @@ export class Scheduler {
     const candidates = at ? [this.#requestedSlot(ctx, at)] : offeredSlots(ctx.calendar, ctx.now);
     for (const slot of candidates) {
       if (slot.startsAt === new Date(existing.slot_at).getTime()) continue;
-      if (!at && !(await this.#mightFit(slot, existing.kind, ctx))) continue;
+      const full = await this.#full(slot, existing.kind, ctx);
+      if (full && at) throw new ScheduleConflictError(full);
+      if (full) continue;
       try {
         const row = await this.#transaction(async (trx) => {
           const current = await this.#lockSchedule(trx, id, {
@@ -557,8 +563,11 @@ export class Scheduler {
     }
   }
 
-  /** A cheap unlocked look, to skip slots that are plainly full before taking locks. */
-  async #mightFit(slot: Slot, kind: "short" | "long", ctx: Context): Promise<boolean> {
+  /**
+   * Why a slot is plainly full, from an unlocked look (so that a full slot is refused without
+   * queueing for locks); undefined when it may fit — the transaction decides.
+   */
+  async #full(slot: Slot, kind: "short" | "long", ctx: Context): Promise<string | undefined> {
     const { db } = this.deps;
     const [day, taken] = await Promise.all([
       db.selectFrom("schedule_days").selectAll().where("channel", "=", this.#channel).where(
@@ -570,8 +579,12 @@ export class Scheduler {
       db.selectFrom("schedule_slots").select("taken").where("channel", "=", this.#channel)
         .where("starts_at", "=", new Date(slot.startsAt)).executeTakeFirst(),
     ]);
-    return fitsDay(ctx.calendar, kind, day) === undefined &&
-      (taken?.taken ?? 0) < ctx.calendar.capacityPerSlot;
+    const dayFull = fitsDay(ctx.calendar, kind, day);
+    if (dayFull) return `Cannot schedule: ${slot.day} ${dayFull}.`;
+    if ((taken?.taken ?? 0) >= ctx.calendar.capacityPerSlot) {
+      return `Cannot schedule: the ${slot.day} ${slot.time} slot is full (${ctx.calendar.capacityPerSlot}).`;
+    }
+    return undefined;
   }
 
   /**
@@ -593,10 +606,26 @@ export class Scheduler {
     const localDays = [...new Set([seen.local_day, ...(move ? [move.slot.day] : [])])].sort();
     const slotTimes = [...new Set([new Date(seen.slot_at).getTime(), ...(move ? [move.slot.startsAt] : [])])]
       .sort((a, b) => a - b).map((t) => new Date(t));
-    if (move && buckets.length) {
+    // the global order: slots, then days, then ledger rows, then the schedule
+    if (move) {
+      await trx.insertInto("schedule_slots").values(
+        slotTimes.map((starts_at) => ({ channel: seen.channel, starts_at })),
+      )
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.selectFrom("schedule_slots").select("starts_at").where("channel", "=", seen.channel)
+      .where("starts_at", "in", slotTimes).orderBy("starts_at").forUpdate().execute();
+    if (move) {
+      await trx.insertInto("schedule_days").values(localDays.map((day) => ({ channel: seen.channel, day })))
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.selectFrom("schedule_days").select("day").where("channel", "=", seen.channel)
+      .where("day", "in", localDays).orderBy("day").forUpdate().execute();
+    const known = buckets.filter((b) => !move || move.ctx.limits[b]);
+    if (move && known.length) {
       await trx.insertInto("quota_ledger").values(
         days.flatMap((day) =>
-          buckets.filter((b) => move.ctx.limits[b]).map((bucket) => ({
+          known.map((bucket) => ({
             project: seen.project,
             day,
             bucket,
@@ -610,20 +639,6 @@ export class Scheduler {
         .where("day", "in", days).where("bucket", "in", buckets).orderBy("day").orderBy("bucket").forUpdate()
         .execute();
     }
-    if (move) {
-      await trx.insertInto("schedule_days").values(localDays.map((day) => ({ channel: seen.channel, day })))
-        .onConflict((oc) => oc.doNothing()).execute();
-    }
-    await trx.selectFrom("schedule_days").select("day").where("channel", "=", seen.channel)
-      .where("day", "in", localDays).orderBy("day").forUpdate().execute();
-    if (move) {
-      await trx.insertInto("schedule_slots").values(
-        slotTimes.map((starts_at) => ({ channel: seen.channel, starts_at })),
-      )
-        .onConflict((oc) => oc.doNothing()).execute();
-    }
-    await trx.selectFrom("schedule_slots").select("starts_at").where("channel", "=", seen.channel)
-      .where("starts_at", "in", slotTimes).orderBy("starts_at").forUpdate().execute();
     return await trx.selectFrom("schedules").selectAll().where("id", "=", id).forUpdate()
       .executeTakeFirstOrThrow();
   }
@@ -647,8 +662,10 @@ export class Scheduler {
   }
 
   /**
-   * Reserves quota, day and slot for a render and writes its schedule (a new one, or `moveId`'s),
-   * creating and locking rows in the global order. Throws {@link SlotFullError} when something is full.
+   * Reserves slot, day and quota for a render and writes its schedule (a new one, or `moveId`'s).
+   * Each row is created, locked, checked and counted in one statement (an upsert whose update
+   * only happens when there is room), in the global order; throws {@link SlotFullError} when
+   * something is full, which rolls the whole transaction back.
    */
   async #reserve(
     trx: Tx,
@@ -658,70 +675,75 @@ export class Scheduler {
     moveId?: number,
   ): Promise<Row> {
     const channel = this.#channel;
+    const { calendar } = ctx;
+    const startsAt = new Date(slot.startsAt);
+    const slotRow = await sql<{ taken: number }>`
+      insert into schedule_slots (channel, starts_at, taken) values (${channel}, ${startsAt}, 1)
+      on conflict (channel, starts_at) do update set taken = schedule_slots.taken + 1
+        where schedule_slots.taken < ${calendar.capacityPerSlot}
+      returning taken`.execute(trx);
+    if (!slotRow.rows.length) {
+      throw new SlotFullError(
+        "slot",
+        `the ${slot.day} ${slot.time} slot is full (${calendar.capacityPerSlot})`,
+      );
+    }
+
+    const short = render.kind === "short" ? 1 : 0;
+    const dayRow = await sql<{ shorts: number }>`
+      insert into schedule_days (channel, day, shorts, longs) values (${channel}, ${slot.day}, ${short}, ${
+      1 - short
+    })
+      on conflict (channel, day) do update set
+        shorts = schedule_days.shorts + ${short}, longs = schedule_days.longs + ${1 - short}
+        where schedule_days.shorts + schedule_days.longs < ${calendar.maxPerDay}
+          and (${short} = 0 or schedule_days.shorts < ${calendar.perKindPerDay.short})
+          and (${short} = 1 or schedule_days.longs < ${calendar.perKindPerDay.long})
+      returning shorts`.execute(trx);
+    if (!dayRow.rows.length || calendar.perKindPerDay[render.kind] === 0) {
+      const day = await trx.selectFrom("schedule_days").selectAll().where("channel", "=", channel)
+        .where("day", "=", slot.day).executeTakeFirst();
+      throw new SlotFullError("day", `${slot.day} ${fitsDay(calendar, render.kind, day) ?? "takes no more"}`);
+    }
+
     const buckets = Object.keys(ctx.reservation).sort();
     let quotaDay: string | undefined;
     for (const day of quotaDays(ctx.now, slot.startsAt, ctx.privacy === "scheduled")) {
-      await trx.insertInto("quota_ledger")
-        .values(
-          buckets.map((bucket) => ({ project: ctx.project, day, bucket, limit: ctx.limits[bucket].limit })),
-        )
-        .onConflict((oc) => oc.doNothing()).execute();
-      const rows = await trx.selectFrom("quota_ledger").selectAll().where("project", "=", ctx.project)
-        .where("day", "=", day).where("bucket", "in", buckets).orderBy("bucket").forUpdate().execute();
-      const fits = rows.every((r) =>
-        !r.exhausted_at && ctx.limits[r.bucket].limit - r.used - r.reserved >= ctx.reservation[r.bucket]
-      );
-      if (fits) {
+      const taken: string[] = [];
+      for (const bucket of buckets) {
+        const units = ctx.reservation[bucket];
+        const limit = ctx.limits[bucket].limit;
+        const row = await sql<{ bucket: string }>`
+          insert into quota_ledger (project, day, bucket, "limit", reserved)
+          select ${ctx.project}, ${day}, ${bucket}, ${limit}, ${units} where ${units} <= ${limit}
+          on conflict (project, day, bucket) do update set
+            reserved = quota_ledger.reserved + ${units}, "limit" = excluded."limit"
+            where quota_ledger.exhausted_at is null
+              and excluded."limit" - quota_ledger.used - quota_ledger.reserved >= ${units}
+          returning bucket`.execute(trx);
+        if (!row.rows.length) break;
+        taken.push(bucket);
+      }
+      if (taken.length === buckets.length) {
         quotaDay = day;
         break;
+      }
+      // this day has no room in every bucket: give back what was taken, try the next day
+      for (const bucket of taken) {
+        await trx.updateTable("quota_ledger").set((eb) => ({
+          reserved: sql`${eb.ref("reserved")} - ${ctx.reservation[bucket]}`,
+        }))
+          .where("project", "=", ctx.project).where("day", "=", day).where("bucket", "=", bucket).execute();
       }
     }
     if (!quotaDay) {
       throw new SlotFullError(
         "quota",
-        `the YouTube quota (${buckets.join(", ")}) is spent on every day the upload could be made before ${
-          new Date(slot.startsAt).toISOString()
-        }`,
+        `the YouTube quota (${
+          buckets.join(", ")
+        }) is spent on every day the upload could be made before ${startsAt.toISOString()}`,
       );
     }
-
-    await trx.insertInto("schedule_days").values({ channel, day: slot.day }).onConflict((oc) =>
-      oc.doNothing()
-    )
-      .execute();
-    const day = await trx.selectFrom("schedule_days").selectAll().where("channel", "=", channel)
-      .where("day", "=", slot.day).forUpdate().executeTakeFirstOrThrow();
-    const dayFull = fitsDay(ctx.calendar, render.kind, day);
-    if (dayFull) throw new SlotFullError("day", `${slot.day} ${dayFull}`);
-
-    const startsAt = new Date(slot.startsAt);
-    await trx.insertInto("schedule_slots").values({ channel, starts_at: startsAt }).onConflict((oc) =>
-      oc.doNothing()
-    )
-      .execute();
-    const taken = await trx.selectFrom("schedule_slots").select("taken").where("channel", "=", channel)
-      .where("starts_at", "=", startsAt).forUpdate().executeTakeFirstOrThrow();
-    if (taken.taken >= ctx.calendar.capacityPerSlot) {
-      throw new SlotFullError(
-        "slot",
-        `the ${slot.day} ${slot.time} slot is full (${ctx.calendar.capacityPerSlot})`,
-      );
-    }
-
-    for (const bucket of buckets) {
-      await trx.updateTable("quota_ledger").set((eb) => ({
-        reserved: sql`${eb.ref("reserved")} + ${ctx.reservation[bucket]}`,
-        limit: ctx.limits[bucket].limit,
-      })).where("project", "=", ctx.project).where("day", "=", quotaDay).where("bucket", "=", bucket)
-        .execute();
-    }
-    await trx.updateTable("schedule_days").set((eb) =>
-      render.kind === "short"
-        ? { shorts: sql`${eb.ref("shorts")} + 1` }
-        : { longs: sql`${eb.ref("longs")} + 1` }
-    ).where("channel", "=", channel).where("day", "=", slot.day).execute();
-    await trx.updateTable("schedule_slots").set((eb) => ({ taken: sql`${eb.ref("taken")} + 1` }))
-      .where("channel", "=", channel).where("starts_at", "=", startsAt).execute();
 
     const values = {
       slot_at: startsAt,

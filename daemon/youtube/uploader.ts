@@ -50,6 +50,8 @@ export class Uploader {
       log: Logger;
       /** ffmpeg, for a thumbnail frame of a lesson. */
       ffmpeg: () => Promise<string>;
+      /** Why uploads cannot run now (YouTube not configured or not authorised), if so. */
+      blocked?: () => Promise<string | undefined>;
       /** First wait before retrying a failed transfer (doubling; default 30 s). */
       retryDelayMs?: number;
       /** A schedule's upload moved on (progress, state). */
@@ -118,6 +120,9 @@ export class Uploader {
     if (!row || (row.state !== "scheduled" && row.state !== "uploading")) return { skipped: true };
     const now = this.deps.clock.now();
 
+    // not configured or not authorised: nothing is checked or spent; the upload waits
+    const blocked = await this.deps.blocked?.();
+    if (blocked) return await this.#wait(job, token, now + 15 * 60_000, blocked);
     const cooldown = await scheduler.cooldownUntil();
     if (cooldown) {
       return await this.#wait(job, token, cooldown, "the channel's 24-hour upload limit was reached");
@@ -320,9 +325,13 @@ export class Uploader {
       stdout: "piped",
       stderr: "piped",
     }).output();
-    if (!out.success) {
+    if (!out.success || !out.stdout.length) {
+      // past the end of a shorter file than recorded: its first frame will do
+      if (atMs > 0) return await this.#frame(path, 0);
       throw new Error(
-        `cannot take a thumbnail frame of ${path}: ${new TextDecoder().decode(out.stderr).trim()}`,
+        `cannot take a thumbnail frame of ${path}: ${
+          new TextDecoder().decode(out.stderr).trim() || "no frame"
+        }`,
       );
     }
     return new Uint8Array(out.stdout);
