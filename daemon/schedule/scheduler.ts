@@ -715,7 +715,7 @@ export class Scheduler {
         const limit = ctx.limits[bucket].limit;
         const row = await sql<{ bucket: string }>`
           insert into quota_ledger (project, day, bucket, "limit", reserved)
-          select ${ctx.project}, ${day}, ${bucket}, ${limit}, ${units} where ${units} <= ${limit}
+          select ${ctx.project}, ${day}::date, ${bucket}, ${limit}::int, ${units}::int where ${units}::int <= ${limit}::int
           on conflict (project, day, bucket) do update set
             reserved = quota_ledger.reserved + ${units}, "limit" = excluded."limit"
             where quota_ledger.exhausted_at is null
