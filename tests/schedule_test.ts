@@ -226,6 +226,17 @@ Deno.test("a past or unknown slot is refused with the reason; bad input names th
     "IANA time zone",
   );
   await assertRejects(() => api.settings.update({ "quota.warningPercent": 120 }), Error);
+  // a thumbnail reserves 50 units of the pool next to the upload's call (compared as numbers: 50 ≤ 10000)
+  await api.settings.update({
+    "youtube.upload": {
+      privacy: "scheduled",
+      chunkBytes: 8 * 1024 * 1024,
+      categoryId: "27",
+      thumbnail: true,
+    },
+  });
+  const withThumbnail = await api.schedule.create({ renderId: render });
+  assertEquals(withThumbnail.reservation, { pool: 50, "videos.insert": 1 });
   await assertRejects(
     () =>
       api.settings.update({
