@@ -7,6 +7,7 @@ import { z } from "zod";
 import { isAbsolute, join, resolve } from "@std/path";
 import { resolveDataDir } from "../shared/paths.ts";
 import { logLevelSchema } from "../shared/schemas.ts";
+import { isTimeZone } from "./schedule/zoned.ts";
 
 /** A configuration value that cannot be used; the message names the variable and the fix. */
 export class ConfigError extends Error {
@@ -65,6 +66,8 @@ const envSchema = z.object({
   GOOGLE_OAUTH_BASE_URL: url(["http:", "https:"], "https://oauth2.googleapis.com").optional(),
   FFMPEG_PATH: optionalText,
   FFPROBE_PATH: optionalText,
+  // the channel's time zone for the publishing calendar, on first start (then a setting)
+  TZ: optionalText,
   // unset PATH means the standard search path, as for a shell
   PATH: z.string().default("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
 });
@@ -104,6 +107,8 @@ export interface Config {
   readonly ffprobePath?: string;
   /** The search path for ffmpeg/ffprobe/redis-server when not configured. */
   readonly searchPath: string;
+  /** `TZ`: seeds the calendar's time zone on first start. */
+  readonly timeZone?: string;
 }
 
 function absolute(path: string, cwd: string): string {
@@ -173,6 +178,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
     searchPath: e.PATH,
+    // a TZ that is not an IANA name (e.g. ":/etc/localtime") is not a calendar zone: ignored
+    timeZone: e.TZ && isTimeZone(e.TZ) ? e.TZ : undefined,
   });
 }
 

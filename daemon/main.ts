@@ -123,6 +123,14 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     });
 
     const settings = new SettingsStore(database.db);
+    if (config.timeZone) {
+      const calendar = await settings.get("schedule.calendar");
+      await settings.seed(
+        "schedule.calendar",
+        { ...calendar, timeZone: config.timeZone },
+        "environment (TZ)",
+      );
+    }
     const limits = await settings.get("analysis.pool");
     const pool = new LlmPool({
       client: new GeminiClient({

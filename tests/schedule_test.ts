@@ -295,3 +295,18 @@ Deno.test("reservations made at 23:59 and 00:01 PT, on the DST start and end day
   assertEquals(first.day, "2027-03-14");
   assertEquals(first.slots[0].startsAt, "2027-03-14T15:00:00.000Z", "08:00 PDT, after the change");
 });
+
+Deno.test("TZ seeds the calendar's time zone on first start only; a value set at run time wins", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "lingoreel-tz-" });
+  try {
+    {
+      await using t = await startTestDaemon({ TZ: "Asia/Tokyo", DATABASE_URL: "" }, { dataDir });
+      assertEquals((await t.caller().settings.get())["schedule.calendar"].timeZone, "Asia/Tokyo");
+      await t.caller().settings.update({ "schedule.calendar": CALENDAR });
+    }
+    await using again = await startTestDaemon({ TZ: "Asia/Tokyo", DATABASE_URL: "" }, { dataDir });
+    assertEquals((await again.caller().settings.get())["schedule.calendar"].timeZone, "Europe/Madrid");
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

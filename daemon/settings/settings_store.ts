@@ -129,6 +129,29 @@ export class SettingsStore {
     ) as Settings;
   }
 
+  /**
+   * Stores a setting from the environment on first start only: a value already in the database
+   * (set by a user at run time) wins. Returns whether it was stored.
+   */
+  async seed<K extends SettingKey>(
+    key: K,
+    value: z.input<(typeof SETTINGS)[K]>,
+    by: string,
+  ): Promise<boolean> {
+    const parsed = SETTINGS[key].parse(value);
+    const inserted = await this.db.insertInto("settings").values({
+      key,
+      value: JSON.stringify(parsed),
+      updated_by: by,
+    })
+      .onConflict((oc) => oc.column("key").doNothing()).returning("key").executeTakeFirst();
+    if (inserted) {
+      await this.db.insertInto("settings_audit")
+        .values({ key, old_value: null, new_value: JSON.stringify(parsed), changed_by: by }).execute();
+    }
+    return Boolean(inserted);
+  }
+
   /** Validates and stores the given settings in one transaction, auditing each change. */
   async update(values: z.input<typeof settingsUpdateSchema>, by: string): Promise<Settings> {
     const parsed = settingsUpdateSchema.parse(values);
