@@ -296,7 +296,8 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     });
     if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
 
-    let uploader: Uploader | undefined;
+    // the uploader (made below, with the scheduler) re-times its jobs when the calendar changes
+    const late: { uploader?: Uploader } = {};
     const scheduler = new Scheduler({
       db: database.db,
       settings,
@@ -304,12 +305,12 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       onChanged({ scheduleIds, quotaDays }) {
         events.publish({ type: "schedule.changed", data: { scheduleIds } }).catch(() => {});
         events.publish({ type: "quota.changed", data: { days: quotaDays } }).catch(() => {});
-        uploader?.sync(scheduleIds).catch((error) => log.warn("cannot queue uploads", { error }));
+        late.uploader?.sync(scheduleIds).catch((error) => log.warn("cannot queue uploads", { error }));
       },
     });
     const youtube = new YouTubeClient({ ...youtubeUrls, token: (force) => youtubeAuth.token(force) });
     lifecycle.onShutdown(Stage.connections, "close YouTube client", () => youtube.close());
-    uploader = new Uploader({
+    const uploader = late.uploader = new Uploader({
       db: database.db,
       queues,
       scheduler,

@@ -37,6 +37,14 @@ async function sharedEnv(mediaRoot: string, gemini: { apiKey: string; url: strin
   };
 }
 
+/** Waits until the job's render has started encoding. */
+async function renderUnderWay(api: LingoreelClient, jobId: number): Promise<void> {
+  await waitFor("the render to be under way", async () => {
+    const job = await api.jobs.get.query({ id: jobId });
+    return job.stage === "render" && job.stagePercent > 0 ? job : undefined;
+  });
+}
+
 async function jobsOf(api: LingoreelClient, batchId: number): Promise<Job[]> {
   return (await api.batches.get.query({ id: batchId })).jobs;
 }
@@ -55,10 +63,7 @@ Deno.test("a daemon killed with SIGKILL mid-render restarts and completes the jo
       episodeIds: [episode.id],
       options: { render: { preset: "medium", kinds: ["short", "long"] } },
     });
-    await waitFor("the render to be under way", async () => {
-      const job = await api.jobs.get.query({ id: jobId });
-      return job.stage === "render" && job.stagePercent > 0 ? job : undefined;
-    });
+    await renderUnderWay(api, jobId);
     api.close();
     await first.stop("SIGKILL");
     // under systemd the unit's cgroup goes with it; here the orphaned ffmpeg is ended by hand
@@ -101,10 +106,7 @@ Deno.test("SIGTERM lets a running job finish up to the grace time, then returns 
       episodeIds: [episode.id],
       options: { render: { preset: "medium", kinds: ["short", "long"] } },
     });
-    await waitFor("the render to be under way", async () => {
-      const job = await api.jobs.get.query({ id: jobId });
-      return job.stage === "render" && job.stagePercent > 0 ? job : undefined;
-    });
+    await renderUnderWay(api, jobId);
     api.close();
     const stopped = await first.stop("SIGTERM");
     assertEquals(stopped.code, 0);

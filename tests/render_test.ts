@@ -22,6 +22,7 @@ import {
   tagsLength,
 } from "../daemon/render/mod.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/test_daemon.ts";
+import { filesUnder } from "./helpers/pipeline_fixture.ts";
 
 // ---------------------------------------------------------------- plans (pure)
 
@@ -332,20 +333,6 @@ async function renderFixture(): Promise<
   };
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      const path = join(dir, e.name);
-      if (e.isDirectory) out.push(...await listFiles(path));
-      else out.push(path);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  return out;
-}
-
 const FAST = { preset: "ultrafast" as const };
 
 Deno.test("a combined Short renders in one encode: planned length, 1080x1920 H.264/AAC, -16 LUFS, sound in every replay, text on time", async () => {
@@ -472,17 +459,17 @@ Deno.test("cancelling a render kills ffmpeg and leaves no files; parallel render
       onProgress: (fraction) => fraction > 0.05 && controller.abort(new Error("cancelled by test")),
     });
     await assertRejects(() => cancelled, Error, "cancelled by test");
-    assertEquals(await listFiles(output), [], "no partial video or sidecar");
-    assertEquals(await listFiles(join(t.dataDir, "tmp")), [], "no temporary folder left");
+    assertEquals(await filesUnder(output), [], "no partial video or sidecar");
+    assertEquals(await filesUnder(join(t.dataDir, "tmp")), [], "no temporary folder left");
 
     const [a, b] = await Promise.all([
       renderer.renderGroup(groups[0], FAST),
       renderer.renderGroup(groups[1], FAST),
     ]);
     assertEquals(a[0].path !== b[0].path, true);
-    const files = (await listFiles(output)).sort();
+    const files = (await filesUnder(output)).sort();
     assertEquals(files, [a[0].path, a[0].sidecarPath, b[0].path, b[0].sidecarPath].sort());
-    assertEquals(await listFiles(join(t.dataDir, "tmp")), []);
+    assertEquals(await filesUnder(join(t.dataDir, "tmp")), []);
   } finally {
     await cleanup();
   }
@@ -499,8 +486,8 @@ Deno.test("a corrupt source gives an error naming the file, and nothing is left 
       RenderError,
     );
     assertStringIncludes(error.message, "Sample Show - S01E01 - Test.mp4");
-    assertEquals(await listFiles(t.daemon.services.config.outputDir), []);
-    assertEquals(await listFiles(join(t.dataDir, "tmp")), []);
+    assertEquals(await filesUnder(t.daemon.services.config.outputDir), []);
+    assertEquals(await filesUnder(join(t.dataDir, "tmp")), []);
   } finally {
     await cleanup();
   }

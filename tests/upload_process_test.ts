@@ -11,6 +11,7 @@ import { startDaemonProcess } from "./helpers/daemon_process.ts";
 import { startYouTubeServer } from "./fakes/youtube_server.ts";
 import { waitFor } from "./helpers/pipeline_fixture.ts";
 import { seedRenders } from "./helpers/schedule_fixture.ts";
+import { writeTestVideo } from "./helpers/media.ts";
 import { createTestSchema, memoryLogger, testRedisUrl, uniqueName } from "./helpers/services.ts";
 
 Deno.test("a daemon killed mid-upload resumes after restart; YouTube holds exactly one video", async () => {
@@ -21,26 +22,7 @@ Deno.test("a daemon killed mid-upload resumes after restart; YouTube holds exact
   await Deno.mkdir(dataDir, { mode: 0o700 });
   try {
     const video = join(dir, "video.mp4");
-    const out = await new Deno.Command("ffmpeg", {
-      args: [
-        "-v",
-        "error",
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=size=360x640:rate=25:duration=6",
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-b:v",
-        "3M",
-        video,
-      ],
-      stderr: "piped",
-    }).output();
-    assert(out.success, new TextDecoder().decode(out.stderr));
+    await writeTestVideo(video, { size: "360x640", bitrate: "3M" });
     const size = (await Deno.stat(video)).size;
     const secret = join(dir, "client.json");
     await Deno.writeTextFile(

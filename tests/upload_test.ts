@@ -18,39 +18,9 @@ import { startYouTubeServer, type YouTubeServer } from "./fakes/youtube_server.t
 import { waitFor } from "./helpers/pipeline_fixture.ts";
 import { createTestSchema, memoryLogger, testRedisUrl, uniqueName } from "./helpers/services.ts";
 import { seedRenders } from "./helpers/schedule_fixture.ts";
+import { writeTestVideo } from "./helpers/media.ts";
 
 const CHUNK = 256 * 1024;
-
-/** A vertical 6-second video of about 1.5 MB (several 256 KiB chunks). */
-async function writeShort(path: string, size = "360x640"): Promise<void> {
-  const out = await new Deno.Command("ffmpeg", {
-    args: [
-      "-v",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      `testsrc2=size=${size}:rate=25:duration=6`,
-      "-f",
-      "lavfi",
-      "-i",
-      "sine=frequency=440:duration=6",
-      "-c:v",
-      "libx264",
-      "-preset",
-      "ultrafast",
-      "-b:v",
-      "2M",
-      "-c:a",
-      "aac",
-      "-shortest",
-      path,
-    ],
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-}
 
 /** Scheduler, ledger, queue, OAuth and uploader wired as the daemon wires them, on a clock of the test's. */
 async function harness(
@@ -78,7 +48,8 @@ async function harness(
     "youtube.upload": { privacy: "scheduled", chunkBytes: CHUNK, categoryId: "27", thumbnail: false },
   }, "test");
   const video = join(dir, "video.mp4");
-  await writeShort(video, options.size);
+  // a Short unless told otherwise, at a bitrate that makes several 256 KiB chunks
+  await writeTestVideo(video, { size: options.size ?? "360x640", bitrate: "2M" });
   const [renderId] = await seedRenders(db, 1, options.kind ?? "short");
   await db.updateTable("renders").set({
     path: video,
@@ -110,14 +81,14 @@ async function harness(
     prefix: uniqueName("up"),
     lockMs: 2_000,
   });
-  let uploader: Uploader | undefined;
+  const late: { uploader?: Uploader } = {};
   const scheduler = new Scheduler({
     db,
     settings,
     clock,
-    onChanged: ({ scheduleIds }) => void uploader?.sync(scheduleIds),
+    onChanged: ({ scheduleIds }) => void late.uploader?.sync(scheduleIds),
   });
-  uploader = new Uploader({
+  const uploader = late.uploader = new Uploader({
     db,
     queues,
     scheduler,

@@ -2,7 +2,8 @@ import { dirname, join } from "@std/path";
 
 let template: Promise<string> | undefined;
 
-async function ffmpeg(args: string[]): Promise<void> {
+/** Runs ffmpeg (errors only, overwriting), failing with its stderr. */
+export async function ffmpeg(args: string[]): Promise<void> {
   const out = await new Deno.Command("ffmpeg", { args: ["-v", "error", "-y", ...args], stderr: "piped" })
     .output();
   if (!out.success) throw new Error(`ffmpeg failed: ${new TextDecoder().decode(out.stderr)}`);
@@ -86,3 +87,34 @@ Hello there.
 00:00:00,500 --> 00:00:00,900
 How are you?
 `;
+
+/**
+ * Writes a test-pattern H.264 video with a tone: `size` (e.g. 360x640 for a Short), `seconds`,
+ * and a video bitrate when its file size matters (uploads in several chunks).
+ */
+export async function writeTestVideo(
+  path: string,
+  options: { size?: string; seconds?: number; bitrate?: string } = {},
+): Promise<void> {
+  const { size = "640x360", seconds = 6 } = options;
+  await Deno.mkdir(dirname(path), { recursive: true });
+  await ffmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    `testsrc2=size=${size}:rate=25:duration=${seconds}`,
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=300:duration=${seconds},volume=0.1`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "ultrafast",
+    ...(options.bitrate ? ["-b:v", options.bitrate] : []),
+    "-c:a",
+    "aac",
+    "-shortest",
+    path,
+  ]);
+}

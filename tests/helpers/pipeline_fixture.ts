@@ -1,5 +1,6 @@
 import { join } from "@std/path";
 import { type GeminiServer, startGeminiServer } from "../fakes/gemini_server.ts";
+import { writeTestVideo } from "./media.ts";
 
 /** The phrase every fixture episode says on its fifth line; the fake Gemini picks it out. */
 export const PHRASE = "call it a day";
@@ -21,34 +22,10 @@ function srt(): string {
     .join("\n");
 }
 
-async function ffmpeg(args: string[]): Promise<void> {
-  const out = await new Deno.Command("ffmpeg", { args: ["-v", "error", "-y", ...args], stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-}
-
 /** Writes a 22-second episode (picture, tone, English subtitles). */
 export async function writeEpisode(dir: string, name: string): Promise<string> {
-  await Deno.mkdir(dir, { recursive: true });
   const video = join(dir, `${name}.mp4`);
-  await ffmpeg([
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc2=size=640x360:rate=25:duration=22",
-    "-f",
-    "lavfi",
-    "-i",
-    "sine=frequency=300:duration=22,volume=0.1",
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-c:a",
-    "aac",
-    "-shortest",
-    video,
-  ]);
+  await writeTestVideo(video, { seconds: 22 });
   await Deno.writeTextFile(join(dir, `${name}.en.srt`), srt());
   return video;
 }
