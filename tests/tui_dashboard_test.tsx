@@ -280,7 +280,7 @@ Deno.test("the footer lists the dashboard's own key next to help and quit", asyn
   using app = mount(fake.app());
   const frame = plain(await waitForFrame(app, (f) => f.includes("checked"), "health"));
   const footer = frame.trimEnd().split("\n").at(-1) ?? "";
-  assertMatch(footer, /r refresh health now\s+1-5 switch screen\s+\? help\s+q \/ Ctrl-C quit/);
+  assertMatch(footer, /r refresh health now\s+1-6 switch screen\s+\? help\s+q \/ Ctrl-C quit/);
 
   const before = fake.checks;
   app.stdin.write("r");

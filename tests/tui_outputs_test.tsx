@@ -313,7 +313,7 @@ Deno.test("with no videos the outputs screen says how to get some: review on scr
   const footer = plain(
     await waitForFrame(
       app,
-      (f) => /^\/ filter\s+r reload\s+1-5 switch screen/.test(plain(f).split("\n").at(-1) ?? ""),
+      (f) => /^\/ filter\s+r reload\s+1-6 switch screen/.test(plain(f).split("\n").at(-1) ?? ""),
       "the footer",
     ),
   ).split("\n").at(-1) ?? "";

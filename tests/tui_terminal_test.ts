@@ -2,7 +2,8 @@
  * The TUI in a real terminal (tmux) against the real daemon: it connects, shows health, follows
  * a daemon restart, scans and browses a media library, analyses a sample episode and reviews
  * its expressions, renders a group and marks the video on the Outputs screen, starts a batch
- * from the Library and follows its job on the Jobs screen, and quits on `q` with exit status 0.
+ * from the Library and follows its job on the Jobs screen, shows the publishing calendar and
+ * saves its settings on the Schedule screen, and quits on `q` with exit status 0.
  */
 import { join } from "@std/path";
 import { delay } from "@std/async/delay";
@@ -451,6 +452,57 @@ Deno.test("in a real terminal b starts a batch from the Library; the Jobs screen
   await tui.press("5");
   await tui.press("p");
   await tui.waitFor((text) => text.includes("▶ queues running"), "resumed");
+  await tui.press("q");
+  assertEquals(await waitForExit(tui), 0, await tui.capture());
+});
+
+Deno.test("in a real terminal the Schedule screen shows the calendar, the quota and the YouTube connection, and saves the calendar's settings, showing the daemon's validation errors", async () => {
+  // TZ seeds the calendar's time zone: UTC whatever this machine's is; no YouTube client.
+  await using daemon = await startDaemonProcess({ env: { TZ: "UTC", YOUTUBE_CLIENT_SECRET_FILE: "" } });
+  await using tui = await startTui({ LINGOREEL_DATA_DIR: daemon.dataDir, LINGOREEL_TOKEN: daemon.token });
+  await tui.waitFor((text) => text.includes(`connected to ${daemon.info.url}`), "the connection");
+
+  await tui.press("6");
+  const shown = await tui.waitFor(
+    (text) =>
+      text.includes("Agenda — UTC · 14 days") && text.includes("videos.insert") && /0\/1 · 1 free/.test(text),
+    "the agenda and the quota",
+  );
+  assert(shown.includes("✗ YouTube: not configured"), `no YouTube line in:\n${shown}`);
+  assert(shown.includes("YOUTUBE_CLIENT_SECRET_FILE is not set"), `no warning in:\n${shown}`);
+  assert(/pool\s+░{12}\s+0% 0 of 10,000 · 10,000 free/.test(shown), `no pool meter in:\n${shown}`);
+  assert(shown.includes("Nothing to place"), `no empty list of videos to place in:\n${shown}`);
+
+  await tui.press("S");
+  await tui.waitFor((text) => text.includes("Publishing settings"), "the settings form");
+  // One key at a time, each seen before the next: Ctrl-U in a burst of keys is not read as one.
+  await tui.press("Tab");
+  await tui.press("Tab");
+  await tui.waitFor((text) => /› Videos per slot\s+1/.test(text), "the capacity focused");
+  await tui.press("C-u");
+  await tui.waitFor((text) => /› Videos per slot\s+│/.test(text), "the capacity emptied");
+  await tui.press("0");
+  await tui.waitFor((text) => /› Videos per slot\s+0/.test(text), "0 typed");
+  await tui.press("Enter");
+  const refused = await tui.waitFor(
+    (text) => text.includes("✗ Videos per slot:"),
+    "the daemon's validation error",
+  );
+  assert(
+    /✗ Videos per slot: Too small: expected number to be >=1/.test(refused),
+    `no reason in:\n${refused}`,
+  );
+
+  await tui.press("BSpace");
+  await tui.waitFor((text) => /› Videos per slot\s+│/.test(text), "the capacity emptied again");
+  await tui.press("2");
+  await tui.waitFor((text) => /› Videos per slot\s+2/.test(text), "2 typed");
+  await tui.press("Enter");
+  const saved = await tui.waitFor(
+    (text) => text.includes("✓ Saved schedule.calendar") && /0\/2 · 2 free/.test(text),
+    "the saved calendar",
+  );
+  assert(!saved.includes("Publishing settings"), `the form stays open:\n${saved}`);
   await tui.press("q");
   assertEquals(await waitForExit(tui), 0, await tui.capture());
 });

@@ -201,7 +201,7 @@ function Shell(
 
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
-      <TabBar screens={screens} activeId={active?.id ?? ""} />
+      <TabBar screens={screens} activeId={active?.id ?? ""} columns={columns} />
       <ConnectionBanner columns={columns} />
       <Box height={bodyHeight} flexShrink={0} overflow="hidden">
         {screens.filter((screen) => view.visited.has(screen.id)).map((screen) => {

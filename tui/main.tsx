@@ -37,6 +37,10 @@ const tuiClient: TuiClient = {
   batches: client.batches,
   jobs: client.jobs,
   queue: client.queue,
+  schedule: client.schedule,
+  quota: client.quota,
+  youtube: client.youtube,
+  settings: client.settings,
   close: closeClient,
 };
 

@@ -7,6 +7,7 @@
 import type { ExpressionStatus } from "../shared/analysis.ts";
 import type { JobState } from "../shared/jobs.ts";
 import type { HealthStatus } from "../shared/schemas.ts";
+import type { Schedule } from "../shared/schedule.ts";
 
 /** What a piece of text means, which decides its colour. */
 export type ColorRole = "ok" | "warn" | "error" | "accent" | "muted" | "border";
@@ -89,4 +90,17 @@ const JOB_LOOKS: Readonly<Record<JobState, StatusLook>> = {
 /** The symbol, word and colour role of a job's (or a batch's) state. */
 export function jobLook(state: JobState): StatusLook {
   return JOB_LOOKS[state];
+}
+
+const SCHEDULE_LOOKS: Readonly<Record<Schedule["state"], StatusLook>> = {
+  scheduled: { symbol: "○", label: "scheduled", role: "accent" },
+  uploading: { symbol: "⇡", label: "uploading", role: "warn" },
+  uploaded: { symbol: "✓", label: "uploaded", role: "ok" },
+  failed: { symbol: "✗", label: "failed", role: "error" },
+  cancelled: { symbol: "–", label: "cancelled", role: "muted", dim: true },
+};
+
+/** The symbol, word and colour role of a video's state on the publishing calendar. */
+export function scheduleLook(state: Schedule["state"]): StatusLook {
+  return SCHEDULE_LOOKS[state];
 }

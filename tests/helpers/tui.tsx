@@ -21,6 +21,7 @@ import {
   type QueueStats,
 } from "../../shared/jobs.ts";
 import type { Render } from "../../shared/render.ts";
+import type { CalendarDay, QuotaStatus, Schedule } from "../../shared/schedule.ts";
 import type {
   AppEvent,
   Cue,
@@ -33,6 +34,7 @@ import type {
   ScanResult,
   SubtitleTrack,
 } from "../../shared/schemas.ts";
+import { SETTINGS, settingsUpdateSchema } from "../../daemon/settings/mod.ts";
 import { App } from "../../tui/App.tsx";
 import { createConnectionStore } from "../../tui/connection_store.ts";
 import type {
@@ -42,10 +44,17 @@ import type {
   EventObserver,
   ExpressionsListInput,
   JobLogsInput,
+  PublishingSettings,
+  PublishingSettingsUpdate,
   RendersCreateInput,
   RendersListInput,
   ReviewInput,
+  ScheduleListInput,
+  SlotsInput,
   TuiClient,
+  YouTubeAuthCompleteInput,
+  YouTubeAuthStart,
+  YouTubeStatus,
 } from "../../tui/context/ClientContext.tsx";
 import type { ScreenDefinition } from "../../tui/screens/screen.ts";
 import type { Theme } from "../../tui/theme.ts";
@@ -464,6 +473,128 @@ export function rpcError(code: string, message: string): Error {
   return Object.assign(new Error(message), { data: { code } });
 }
 
+/** The day (`YYYY-MM-DD`, UTC) `offset` days from today. */
+export function dayFromToday(offset: number): string {
+  const date = new Date();
+  date.setUTCDate(date.getUTCDate() + offset);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * A day of the calendar (in UTC) with a slot at each of `times`, `capacity` videos each, with
+ * `taken[time]` of them taken; the day's counts and caps as given (3 Shorts, 1 long, 3 in all).
+ */
+export function calendarDay(
+  day: string,
+  times: readonly string[],
+  fields: {
+    capacity?: number;
+    taken?: Record<string, number>;
+    shorts?: number;
+    longs?: number;
+    caps?: CalendarDay["caps"];
+  } = {},
+): CalendarDay {
+  const capacity = fields.capacity ?? 1;
+  return {
+    day,
+    shorts: fields.shorts ?? 0,
+    longs: fields.longs ?? 0,
+    caps: fields.caps ?? { short: 3, long: 1, total: 3 },
+    slots: times.map((time) => {
+      const taken = fields.taken?.[time] ?? 0;
+      return {
+        startsAt: new Date(`${day}T${time}:00.000Z`).toISOString(),
+        time,
+        capacity,
+        taken,
+        left: Math.max(0, capacity - taken),
+      };
+    }),
+  };
+}
+
+/** A video on the calendar at `slotAt` (UTC), scheduled, as `schedule.list` answers it. */
+export function scheduleOf(
+  fields: Partial<Schedule> & { id: number; renderId: number; slotAt: string },
+): Schedule {
+  return {
+    kind: "short",
+    title: `Video of render ${fields.renderId}`,
+    channel: "default",
+    localDay: fields.slotAt.slice(0, 10),
+    quotaDay: fields.slotAt.slice(0, 10),
+    reservation: { "videos.insert": 1 },
+    state: "scheduled",
+    privacy: "scheduled",
+    videoId: null,
+    uploadedBytes: 0,
+    sizeBytes: 4_200_000,
+    error: null,
+    createdAt: "2026-11-21T10:00:00.000Z",
+    updatedAt: "2026-11-21T10:00:00.000Z",
+    ...fields,
+  };
+}
+
+/** `quota.status` over `buckets` (used and reserved as given), with percent and warning as the daemon derives them. */
+export function quotaStatusOf(
+  buckets: readonly { name: string; limit: number; used?: number; reserved?: number; until?: string }[] = [
+    { name: "pool", limit: 10_000, used: 1_200 },
+    { name: "videos.insert", limit: 100, used: 10, reserved: 2 },
+  ],
+  fields: { warningPercent?: number; cooldownUntil?: string | null; day?: string } = {},
+): QuotaStatus {
+  const warningPercent = fields.warningPercent ?? 80;
+  return {
+    project: "default",
+    day: fields.day ?? dayFromToday(0),
+    warningPercent,
+    cooldownUntil: fields.cooldownUntil ?? null,
+    buckets: buckets.map((bucket) => {
+      const used = bucket.used ?? 0;
+      const reserved = bucket.reserved ?? 0;
+      const percent = bucket.limit ? Math.round(((used + reserved) / bucket.limit) * 1000) / 10 : 100;
+      const exhausted = bucket.until !== undefined;
+      return {
+        name: bucket.name,
+        limit: bucket.limit,
+        used,
+        reserved,
+        free: Math.max(0, bucket.limit - used - reserved),
+        percent,
+        warning: exhausted || percent >= warningPercent,
+        exhausted,
+        until: bucket.until ?? null,
+      };
+    }),
+  };
+}
+
+/** `youtube.status` of a configured client connected to "Learn With Clips", but for `fields`. */
+export function youtubeStatusOf(fields: Partial<YouTubeStatus> = {}): YouTubeStatus {
+  return {
+    configured: true,
+    connected: true,
+    channel: { id: "UCclips123", title: "Learn With Clips" },
+    scopes: ["https://www.googleapis.com/auth/youtube.upload"],
+    accessExpiresAt: "2026-11-21T11:00:00.000Z",
+    refreshExpiresAt: null,
+    pending: null,
+    warnings: [],
+    ...fields,
+  };
+}
+
+/** The publishing settings' defaults, as the daemon has them before anyone changed them. */
+export function defaultPublishingSettings(): PublishingSettings {
+  return {
+    "schedule.calendar": SETTINGS["schedule.calendar"].parse(undefined),
+    "quota.buckets": SETTINGS["quota.buckets"].parse(undefined),
+    "quota.warningPercent": SETTINGS["quota.warningPercent"].parse(undefined),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // A fake client
 
@@ -557,6 +688,43 @@ export class FakeClient {
   statsCalls = 0;
   /** Every job, batch and queue action, as `jobs.cancel 3`, `batches.retryFailed 1`, `queue.pause`. */
   readonly actionCalls: string[] = [];
+  /** The offered days and slots (`schedule.slots`); `schedule.create` and `move` take and free slots in them. */
+  calendar: CalendarDay[] = [];
+  /** Every video on the calendar, cancelled ones included. */
+  schedules: Schedule[] = [];
+  /** Every `schedule.slots` input, in order. */
+  readonly slotsCalls: (SlotsInput | undefined)[] = [];
+  /** Every `schedule.list` input, in order. */
+  readonly scheduleListCalls: (ScheduleListInput | undefined)[] = [];
+  /** Every change of the calendar, as `schedule.create 3`, `schedule.create 3 at <ISO>`, `schedule.move 5 at <ISO>`, `schedule.cancel 5`. */
+  readonly scheduleCalls: string[] = [];
+  /** Renders `schedule.create` refuses, with the message of its `CONFLICT`. */
+  readonly createConflicts = new Map<number, string>();
+  /** What `quota.status` answers (or fails with). */
+  quota: QuotaStatus | Error = quotaStatusOf();
+  /** How many times `quota.status` was called. */
+  quotaCalls = 0;
+  /** What `youtube.status` answers (or fails with). */
+  youtube: YouTubeStatus | Error = youtubeStatusOf();
+  /** How many times `youtube.status` was called. */
+  youtubeStatusCalls = 0;
+  /** What `youtube.authStart` answers. */
+  authStart: YouTubeAuthStart = {
+    url: "https://accounts.google.com/o/oauth2/v2/auth?client_id=123.apps.googleusercontent.com" +
+      "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765&response_type=code&state=abc",
+    port: 8765,
+    redirectUri: "http://127.0.0.1:8765",
+  };
+  /** How many times `youtube.authStart` was called. */
+  authStartCalls = 0;
+  /** Every `youtube.authComplete` input, in order. */
+  readonly authCompleteCalls: YouTubeAuthCompleteInput[] = [];
+  /** The error `youtube.authComplete` fails with, if set. */
+  authCompleteError: Error | undefined;
+  /** The publishing settings (`settings.get`), validated on update by the daemon's own schema. */
+  settings: PublishingSettings = defaultPublishingSettings();
+  /** Every `settings.update` input, in order (refused ones included). */
+  readonly settingsUpdates: PublishingSettingsUpdate[] = [];
   #eventId = 0;
   #clock = Date.parse("2026-11-21T10:00:00.000Z");
 
@@ -843,6 +1011,168 @@ export class FakeClient {
           new Promise<Render[]>((resolve, reject) => this.renderCalls.push({ input, resolve, reject })),
       },
     },
+    schedule: {
+      slots: {
+        query: (input) => {
+          this.slotsCalls.push(input);
+          return Promise.resolve(structuredClone(this.calendar));
+        },
+      },
+      list: {
+        query: (input) => {
+          this.scheduleListCalls.push(input);
+          return Promise.resolve(
+            this.schedules.filter((s) =>
+              (!input?.states || input.states.includes(s.state)) &&
+              (!input?.from || Date.parse(s.slotAt) >= Date.parse(input.from)) &&
+              (!input?.to || Date.parse(s.slotAt) < Date.parse(input.to))
+            ).sort((a, b) => Date.parse(a.slotAt) - Date.parse(b.slotAt) || a.id - b.id).map((s) => ({
+              ...s,
+            })),
+          );
+        },
+      },
+      create: {
+        mutate: (input) => {
+          this.scheduleCalls.push(`schedule.create ${input.renderId}${input.at ? ` at ${input.at}` : ""}`);
+          const conflict = this.createConflicts.get(input.renderId);
+          if (conflict) return Promise.reject(rpcError("CONFLICT", conflict));
+          const render = this.renders.find((r) => r.id === input.renderId);
+          if (!render) {
+            return Promise.reject(rpcError("NOT_FOUND", `Render ${input.renderId} does not exist.`));
+          }
+          const holding = this.schedules.find((s) =>
+            s.renderId === input.renderId && ["scheduled", "uploading", "uploaded"].includes(s.state)
+          );
+          if (holding) {
+            return Promise.reject(rpcError(
+              "CONFLICT",
+              `Render ${input.renderId} is already on the calendar (schedule ${holding.id} at ${holding.slotAt}): move or cancel it.`,
+            ));
+          }
+          const found = this.#slotFor(input.at);
+          if (found instanceof Error) return Promise.reject(found);
+          this.#take(found, render.kind, 1);
+          const schedule = scheduleOf({
+            id: Math.max(0, ...this.schedules.map((s) => s.id)) + 1,
+            renderId: render.id,
+            kind: render.kind,
+            title: Object.values(render.sidecar.titles)[0] ?? `render ${render.id}`,
+            slotAt: found.slot.startsAt,
+            localDay: found.day.day,
+            sizeBytes: render.sizeBytes,
+          });
+          this.schedules.push(schedule);
+          return Promise.resolve({ ...schedule });
+        },
+      },
+      move: {
+        mutate: (input) => {
+          this.scheduleCalls.push(`schedule.move ${input.id}${input.at ? ` at ${input.at}` : ""}`);
+          const index = this.schedules.findIndex((s) => s.id === input.id);
+          if (index < 0) return Promise.reject(rpcError("NOT_FOUND", `No schedule with id ${input.id}.`));
+          const current = this.schedules[index];
+          if (current.state !== "scheduled") {
+            return Promise.reject(rpcError(
+              "CONFLICT",
+              `Schedule ${input.id} is ${current.state}; only a scheduled video can be moved.`,
+            ));
+          }
+          const found = this.#slotFor(input.at, current.slotAt);
+          if (found instanceof Error) return Promise.reject(found);
+          const old = this.#findSlot(current.slotAt);
+          if (old) this.#take(old, current.kind, -1);
+          this.#take(found, current.kind, 1);
+          this.schedules[index] = { ...current, slotAt: found.slot.startsAt, localDay: found.day.day };
+          return Promise.resolve({ ...this.schedules[index] });
+        },
+      },
+      cancel: {
+        mutate: ({ id }) => {
+          this.scheduleCalls.push(`schedule.cancel ${id}`);
+          const index = this.schedules.findIndex((s) => s.id === id);
+          if (index < 0) return Promise.reject(rpcError("NOT_FOUND", `No schedule with id ${id}.`));
+          const current = this.schedules[index];
+          if (current.state !== "scheduled" && current.state !== "failed") {
+            return Promise.reject(rpcError(
+              "CONFLICT",
+              `Schedule ${id} is ${current.state}: ` +
+                (current.state === "uploaded"
+                  ? `the video is on YouTube (${current.videoId}); delete or change it there.`
+                  : current.state === "uploading"
+                  ? "wait for the upload to finish, then change it on YouTube."
+                  : "it is already off the calendar."),
+            ));
+          }
+          const slot = current.state === "scheduled" ? this.#findSlot(current.slotAt) : undefined;
+          if (slot) this.#take(slot, current.kind, -1);
+          this.schedules[index] = { ...current, state: "cancelled" };
+          return Promise.resolve({ ...this.schedules[index] });
+        },
+      },
+    },
+    quota: {
+      status: {
+        query: () => {
+          this.quotaCalls++;
+          return this.quota instanceof Error
+            ? Promise.reject(this.quota)
+            : Promise.resolve(structuredClone(this.quota));
+        },
+      },
+    },
+    youtube: {
+      status: {
+        query: () => {
+          this.youtubeStatusCalls++;
+          return this.youtube instanceof Error
+            ? Promise.reject(this.youtube)
+            : Promise.resolve({ ...this.youtube });
+        },
+      },
+      authStart: {
+        mutate: () => {
+          this.authStartCalls++;
+          if (!(this.youtube instanceof Error)) {
+            this.youtube = {
+              ...this.youtube,
+              pending: { url: this.authStart.url, port: this.authStart.port },
+            };
+          }
+          return Promise.resolve({ ...this.authStart });
+        },
+      },
+      authComplete: {
+        mutate: (input) => {
+          this.authCompleteCalls.push(input);
+          if (this.authCompleteError) return Promise.reject(this.authCompleteError);
+          this.youtube = youtubeStatusOf({
+            accessExpiresAt: new Date(this.#clock += 3_600_000).toISOString(),
+          });
+          return Promise.resolve({ ...this.youtube });
+        },
+      },
+    },
+    settings: {
+      get: { query: () => Promise.resolve(structuredClone(this.settings)) },
+      update: {
+        mutate: (input) => {
+          this.settingsUpdates.push(structuredClone(input));
+          const parsed = settingsUpdateSchema.safeParse(input);
+          if (!parsed.success) {
+            // As tRPC sends a failed input validation: BAD_REQUEST, the issues in `data.zodIssues`.
+            const issues = parsed.error.issues;
+            return Promise.reject(
+              Object.assign(new Error(JSON.stringify(issues, null, 2)), {
+                data: { code: "BAD_REQUEST", zodIssues: issues },
+              }),
+            );
+          }
+          this.settings = { ...this.settings, ...(parsed.data as Partial<PublishingSettings>) };
+          return Promise.resolve(structuredClone(this.settings));
+        },
+      },
+    },
     close: () => {
       this.closes++;
       this.connection.set({ kind: "closed" });
@@ -858,6 +1188,57 @@ export class FakeClient {
     const index = this.jobs.findIndex((j) => j.id === id);
     this.jobs[index] = { ...this.jobs[index], ...fields };
     return this.jobs[index];
+  }
+
+  #findSlot(startsAt: string): { day: CalendarDay; slot: CalendarDay["slots"][number] } | undefined {
+    for (const day of this.calendar) {
+      const slot = day.slots.find((s) => Date.parse(s.startsAt) === Date.parse(startsAt));
+      if (slot) return { day, slot };
+    }
+    return undefined;
+  }
+
+  /** The slot `at`, or the first one with room (other than `except`); a `CONFLICT` as the daemon words it when none. */
+  #slotFor(
+    at: string | undefined,
+    except?: string,
+  ): { day: CalendarDay; slot: CalendarDay["slots"][number] } | Error {
+    if (at !== undefined) {
+      const found = this.#findSlot(at);
+      if (!found) {
+        return rpcError(
+          "CONFLICT",
+          `${at} is not an offered slot: it is in the past or within the lead time.`,
+        );
+      }
+      if (found.slot.left === 0) {
+        return rpcError("CONFLICT", `The slot at ${found.slot.time} on ${found.day.day} is full.`);
+      }
+      return found;
+    }
+    for (const day of this.calendar) {
+      for (const slot of day.slots) {
+        if (slot.left > 0 && (except === undefined || Date.parse(slot.startsAt) !== Date.parse(except))) {
+          return { day, slot };
+        }
+      }
+    }
+    return rpcError(
+      "CONFLICT",
+      "No free slot in the next 14 days: add slot times or capacity, or cancel something.",
+    );
+  }
+
+  /** Takes (`delta` 1) or frees (-1) a place in a slot, and in its day's counts. */
+  #take(
+    found: { day: CalendarDay; slot: CalendarDay["slots"][number] },
+    kind: "short" | "long",
+    delta: number,
+  ): void {
+    found.slot.taken += delta;
+    found.slot.left = Math.max(0, found.slot.capacity - found.slot.taken);
+    if (kind === "short") found.day.shorts += delta;
+    else found.day.longs += delta;
   }
 
   #batch(id: number): Promise<Batch> {

@@ -5,6 +5,7 @@ import type { BatchForm, ChoiceFormField } from "../batch_form.ts";
 import { formatCount, formatUsd, plural, wrapText } from "../format.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import type { Notice } from "../library_view.ts";
+import { FormRow } from "./FormRow.tsx";
 import { TextInput } from "./TextInput.tsx";
 
 const LABEL_WIDTH = 15; // "› Render mode  "
@@ -113,21 +114,19 @@ export function BatchEditor(props: { form: BatchForm; width: number; height: num
       {form.fields.map((field, index) => {
         const focused = index === form.focus && !form.started;
         return (
-          <Box key={field.name} flexShrink={0}>
-            <Box width={LABEL_WIDTH} flexShrink={0}>
-              <Text bold={focused} color={focused ? theme.color("accent") : undefined} wrap="truncate-end">
-                {focused ? "› " : "  "}
-                {field.label}
-              </Text>
-            </Box>
-            <Box width={valueWidth} flexShrink={0}>
-              {field.kind === "choice"
-                ? <ChoiceValue field={field} focused={focused} />
-                : focused
-                ? <TextInput field={field.value} width={valueWidth} maxLines={1} />
-                : <Text wrap="truncate-end">{field.value.text === "" ? " " : field.value.text}</Text>}
-            </Box>
-          </Box>
+          <FormRow
+            key={field.name}
+            label={field.label}
+            focused={focused}
+            labelWidth={LABEL_WIDTH}
+            valueWidth={valueWidth}
+          >
+            {field.kind === "choice"
+              ? <ChoiceValue field={field} focused={focused} />
+              : focused
+              ? <TextInput field={field.value} width={valueWidth} maxLines={1} />
+              : <Text wrap="truncate-end">{field.value.text === "" ? " " : field.value.text}</Text>}
+          </FormRow>
         );
       })}
       {form.started

@@ -4,7 +4,6 @@ import type { Render } from "../../shared/render.ts";
 import { formatBytes, truncateStart } from "../format.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import { formatRuntime } from "../library_rows.ts";
-import type { OutputsView } from "../outputs_view.ts";
 import { renderExpressions, renderSource } from "../render_lines.ts";
 import { ListWindow } from "./ListWindow.tsx";
 
@@ -27,12 +26,12 @@ export function renderColumns(width: number): { expression: number; source: numb
 }
 
 const RenderLine = memo(function RenderLine(
-  props: { render: Render; cursor: boolean; selected: boolean; width: number },
+  props: { render: Render; cursor: boolean; focused: boolean; selected: boolean; width: number },
 ): ReactNode {
   const theme = useTheme();
   const { render, cursor } = props;
   const columns = renderColumns(props.width);
-  const color = cursor ? theme.color("accent") : undefined;
+  const color = cursor && props.focused ? theme.color("accent") : undefined;
   return (
     <Box height={1}>
       <Box width={MARK_WIDTH} flexShrink={0}>
@@ -68,13 +67,25 @@ const RenderLine = memo(function RenderLine(
   );
 });
 
+/** The videos a {@link RenderList} shows, with its cursor and selection (the Outputs screen's view, say). */
+export interface RenderRows {
+  readonly rows: readonly Render[];
+  readonly cursor: number;
+  /** The first row of the window the list was last shown in; see `windowStart`. */
+  readonly top: number;
+  readonly selection: ReadonlySet<number>;
+}
+
 /**
  * The window of the rendered videos that shows the cursor, `height` rows tall: only those are
  * rendered, so thousands of videos move as fast as ten. Each row: cursor, selection, `★` when
  * marked for the calendar, kind, length, size, the expressions, show and episode, and the path
- * cut from the left (the file name stays).
+ * cut from the left (the file name stays). The cursor is coloured while the list has the keys
+ * (`focused`, by default).
  */
-export function RenderList(props: { view: OutputsView; height: number; width: number }): ReactNode {
+export function RenderList(
+  props: { view: RenderRows; height: number; width: number; focused?: boolean },
+): ReactNode {
   const { view } = props;
   return (
     <ListWindow
@@ -86,6 +97,7 @@ export function RenderList(props: { view: OutputsView; height: number; width: nu
         <RenderLine
           render={render}
           cursor={cursor}
+          focused={props.focused ?? true}
           selected={view.selection.has(render.id)}
           width={props.width}
         />

@@ -3,6 +3,7 @@
  * narrow {@link TuiClient} rather than the whole tRPC client, so tests can hand it a fake.
  * @module
  */
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { createContext, type ReactNode, useMemo } from "react";
 import type {
   AnalysisEstimate,
@@ -21,6 +22,8 @@ import type {
   QueueStats,
 } from "../../shared/jobs.ts";
 import type { Render, RenderKind, RenderOptionsInput } from "../../shared/render.ts";
+import type { AppRouter } from "../../shared/router.ts";
+import type { CalendarDay, QuotaStatus, Schedule } from "../../shared/schedule.ts";
 import type {
   AppEvent,
   Cue,
@@ -124,6 +127,45 @@ export interface QueueNamesInput {
   names?: QueueStats["name"][];
 }
 
+type RouterOutputs = inferRouterOutputs<AppRouter>;
+type RouterInputs = inferRouterInputs<AppRouter>;
+
+/** A scheduled video's state. */
+export type ScheduleState = Schedule["state"];
+
+/** Input of `schedule.slots`: from a day (`YYYY-MM-DD`, the channel's zone; today) for 1–90 days. */
+export interface SlotsInput {
+  from?: string;
+  days?: number;
+}
+
+/** Input of `schedule.list`: slot times from/to (ISO 8601), in these states; all when omitted. */
+export interface ScheduleListInput {
+  from?: string;
+  to?: string;
+  states?: ScheduleState[];
+}
+
+/** What `youtube.status` answers: the connection, its channel, expiries and warnings. */
+export type YouTubeStatus = RouterOutputs["youtube"]["status"];
+/** What `youtube.authStart` answers: the URL to open and the loopback port Google redirects to. */
+export type YouTubeAuthStart = RouterOutputs["youtube"]["authStart"];
+/** Input of `youtube.authComplete`: the code Google showed, or a refresh token. */
+export type YouTubeAuthCompleteInput = RouterInputs["youtube"]["authComplete"];
+
+/** The settings the Schedule screen reads and edits. */
+export const PUBLISHING_SETTING_KEYS = [
+  "schedule.calendar",
+  "quota.buckets",
+  "quota.warningPercent",
+] as const;
+/** One of {@link PUBLISHING_SETTING_KEYS}. */
+export type PublishingSettingKey = (typeof PUBLISHING_SETTING_KEYS)[number];
+/** The publishing settings as `settings.get` answers them (with the others, which the TUI ignores). */
+export type PublishingSettings = Pick<RouterOutputs["settings"]["get"], PublishingSettingKey>;
+/** Input of `settings.update` restricted to the publishing settings: the keys to change. */
+export type PublishingSettingsUpdate = Pick<RouterInputs["settings"]["update"], PublishingSettingKey>;
+
 /**
  * The part of `LingoreelClient` (from `shared/client.ts`) the TUI uses. Screens added later
  * widen it with the procedures they call; the real client satisfies it by construction. The
@@ -205,6 +247,40 @@ export interface TuiClient {
     readonly stats: { query(input?: undefined, options?: CallOptions): Promise<QueueStats[]> };
     readonly pause: { mutate(input?: QueueNamesInput, options?: CallOptions): Promise<QueueStats[]> };
     readonly resume: { mutate(input?: QueueNamesInput, options?: CallOptions): Promise<QueueStats[]> };
+  };
+  readonly schedule: {
+    /** The offered slots from a day (never past or inside the lead time), with what is left. */
+    readonly slots: { query(input?: SlotsInput, options?: CallOptions): Promise<CalendarDay[]> };
+    /** Puts a video on the calendar: at `at`, or the next free slot (`CONFLICT` when none). */
+    readonly create: {
+      mutate(input: { renderId: number; at?: string }, options?: CallOptions): Promise<Schedule>;
+    };
+    /** Videos on the calendar, by slot time. */
+    readonly list: { query(input?: ScheduleListInput, options?: CallOptions): Promise<Schedule[]> };
+    /** Moves a scheduled video to the slot `at` (the next free one when omitted). */
+    readonly move: { mutate(input: { id: number; at?: string }, options?: CallOptions): Promise<Schedule> };
+    /** Takes a scheduled (or failed) video off the calendar. */
+    readonly cancel: { mutate(input: { id: number }, options?: CallOptions): Promise<Schedule> };
+  };
+  readonly quota: {
+    /** The quota buckets of a Pacific day (today by default). */
+    readonly status: { query(input?: { day?: string }, options?: CallOptions): Promise<QuotaStatus> };
+  };
+  readonly youtube: {
+    readonly status: { query(input?: undefined, options?: CallOptions): Promise<YouTubeStatus> };
+    readonly authStart: {
+      mutate(input?: { port?: number }, options?: CallOptions): Promise<YouTubeAuthStart>;
+    };
+    readonly authComplete: {
+      mutate(input: YouTubeAuthCompleteInput, options?: CallOptions): Promise<YouTubeStatus>;
+    };
+  };
+  readonly settings: {
+    readonly get: { query(input?: undefined, options?: CallOptions): Promise<PublishingSettings> };
+    /** Validated by the daemon: `BAD_REQUEST` with the zod issues in `data.zodIssues`. */
+    readonly update: {
+      mutate(input: PublishingSettingsUpdate, options?: CallOptions): Promise<PublishingSettings>;
+    };
   };
   readonly events: {
     readonly subscribe: {

@@ -9,6 +9,7 @@ import { Jobs } from "./Jobs.tsx";
 import { Library } from "./Library.tsx";
 import { Outputs } from "./Outputs.tsx";
 import { Review } from "./Review.tsx";
+import { Schedule } from "./Schedule.tsx";
 import type { ScreenDefinition } from "./screen.ts";
 
 export type { ScreenDefinition, ScreenProps } from "./screen.ts";
@@ -20,4 +21,5 @@ export const SCREENS: readonly ScreenDefinition[] = [
   { key: "3", id: "review", title: "Review", component: Review },
   { key: "4", id: "outputs", title: "Outputs", component: Outputs },
   { key: "5", id: "jobs", title: "Jobs", component: Jobs },
+  { key: "6", id: "schedule", title: "Schedule", component: Schedule },
 ];
