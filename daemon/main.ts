@@ -295,6 +295,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       retries: await settings.get("queue.retries"),
     });
     if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
+    lifecycle.onShutdown(Stage.queues, "settle batches", () => pipeline.close());
 
     // the uploader (made below, with the scheduler) re-times its jobs when the calendar changes
     const late: { uploader?: Uploader } = {};

@@ -8,16 +8,25 @@ import { createTestSchema, memoryLogger } from "./helpers/services.ts";
 const ALL = Object.keys(migrations);
 const TABLES = [
   "analysis_runs",
+  "batches",
   "episodes",
   "expression_edits",
   "expression_groups",
   "expressions",
+  "job_attempts",
+  "job_logs",
+  "jobs",
   "llm_calls",
   "media_probes",
+  "quota_ledger",
   "renders",
+  "schedule_days",
+  "schedule_slots",
+  "schedules",
   "settings",
   "settings_audit",
   "subtitle_tracks",
+  "youtube_channels",
 ];
 
 async function tableNames(db: Kysely<DB>): Promise<string[]> {

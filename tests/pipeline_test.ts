@@ -59,6 +59,11 @@ Deno.test("a batch runs end to end through the router; a corrupt episode fails a
     });
     assertEquals(jobIds.length, 3);
     const jobs = await finished(t, batchId);
+    // the batch's last event follows its end time
+    await waitFor("the batch's failed event", () =>
+      Promise.resolve(
+        events.seen.some((e) => e.type === "batch.state" && e.data.state === "failed") ? true : undefined,
+      ), 5_000);
     await events.stop();
 
     const byEpisode = new Map(jobs.map((j) => [j.episodeId, j]));

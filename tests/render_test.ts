@@ -4,6 +4,7 @@ import {
   assertGreater,
   assertRejects,
   assertStringIncludes,
+  assertThrows,
 } from "@std/assert";
 import { join } from "@std/path";
 import { renderOptionsSchema } from "../shared/render.ts";
@@ -19,6 +20,8 @@ import {
   type PlanExpression,
   PlanTooLongError,
   RenderError,
+  type RenderPlan,
+  splitToFit,
   tagsLength,
 } from "../daemon/render/mod.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/test_daemon.ts";
@@ -130,6 +133,37 @@ Deno.test("a Short over the maximum has its scene trimmed, never the expressions
     error = e;
   }
   assertEquals(error instanceof PlanTooLongError, true);
+});
+
+Deno.test("a combined group too long for one Short becomes several, each with the expressions that fit", () => {
+  const expressions = [1, 2, 3, 4, 5].map((i) => ({
+    id: i,
+    contextStartMs: i * 10_000,
+    contextEndMs: i * 10_000 + 8_000,
+  }));
+  const built: number[][] = [];
+  // a fake planner: at most two expressions fit a Short
+  const build = (set: { expressions: typeof expressions; context: { startMs: number; endMs: number } }) => {
+    built.push(set.expressions.map((e) => e.id));
+    if (set.expressions.length > 2) throw new PlanTooLongError("too long");
+    return { durationMs: set.expressions.length } as unknown as RenderPlan;
+  };
+  const parts = splitToFit({ expressions, context: { startMs: 10_000, endMs: 58_000 } }, build);
+  assertEquals(parts.map((p) => p.set.expressions.map((e) => e.id)), [[1, 2], [3, 4], [5]]);
+  // each part keeps the share of the scene its expressions need
+  assertEquals(parts[1].set.context, { startMs: 30_000, endMs: 48_000 });
+  // one that fits is planned once; one expression that cannot fit is refused
+  assertEquals(
+    splitToFit({ expressions: expressions.slice(0, 2), context: { startMs: 0, endMs: 1 } }, build).length,
+    1,
+  );
+  const single = () => {
+    throw new PlanTooLongError("one expression is too long");
+  };
+  assertThrows(
+    () => splitToFit({ expressions: expressions.slice(0, 1), context: { startMs: 0, endMs: 1 } }, single),
+    PlanTooLongError,
+  );
 });
 
 Deno.test("the sidecar keeps titles within 100 characters and tags within 500", () => {
@@ -401,6 +435,8 @@ Deno.test("a combined Short renders in one encode: planned length, 1080x1920 H.2
     const [marked] = await t.caller().renders.mark({ ids: [render.id], marked: true });
     assertEquals(marked.marked, true);
     assertEquals((await t.caller().renders.get({ id: render.id })).marked, true);
+    assertEquals((await t.caller().renders.list({ marked: true })).map((r) => r.id), [render.id]);
+    assertEquals((await t.caller().renders.list({ marked: false })).some((r) => r.id === render.id), false);
     const again = await t.caller().renders.create({
       groupId: combined,
       options,

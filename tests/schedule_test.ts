@@ -184,6 +184,7 @@ Deno.test("moves between two days in opposite orders never deadlock; cancel and 
   assertEquals(failures, []);
   assertEquals(await ledger(t), { reserved: 20, taken: 20, shorts: 20, scheduled: 20 });
   const list = await api.schedule.list();
+  assertEquals((await api.schedule.list({ ids: [onA[0].id] })).map((s) => s.id), [onA[0].id]);
   assertEquals(list.filter((s) => s.slotAt === a).length, 10);
   assertEquals(new Set(list.filter((s) => s.slotAt === a).map((s) => s.id)), new Set(onB.map((s) => s.id)));
 

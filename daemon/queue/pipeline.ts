@@ -95,6 +95,9 @@ function overall(stage: Stage, fraction: number): number {
   return 100;
 }
 
+/** How long a batch's changes are gathered before its counts are settled and published. */
+const BATCH_SETTLE_MS = 100;
+
 /** Why a running stage was stopped. */
 const SHUTDOWN = "shutdown";
 
@@ -102,6 +105,10 @@ export class Pipeline {
   /** Stage runs of this daemon, by job id, to abort on a cancel from any daemon. */
   readonly #running = new Map<number, AbortController>();
   readonly #progress = new Map<number, { at: number; stage: Stage; percent: number }>();
+  readonly #batchFlushes = new Map<
+    number,
+    { timer?: ReturnType<typeof setTimeout>; run: () => Promise<void> }
+  >();
   readonly #log: Logger;
 
   constructor(
@@ -213,6 +220,8 @@ export class Pipeline {
       stage_percent: 0,
       percent: overall(stage, 0),
     }).where("id", "=", jobId).execute();
+    // the batch is not finished any more (at once, not with the next settling)
+    await db.updateTable("batches").set({ finished_at: null }).where("id", "=", job.batch_id).execute();
     await this.#jobLog(jobId, "info", `retry ${generation - 1} queued for ${stage}`);
     if (analysed) await this.#afterAnalysis(jobId);
     else await this.#enqueue(jobId, generation, "analyze", job.priority);
@@ -467,9 +476,13 @@ export class Pipeline {
     }
     const fractions = new Map<number, number>();
     const started = performance.now();
-    const rendered = await Promise.all(todo.map((g) =>
+    // the first group that fails stops the others: the job has failed, their videos are not
+    // wanted; the job fails once every one has stopped (and removed its files)
+    const siblings = new AbortController();
+    const stop = AbortSignal.any([signal, siblings.signal]);
+    const results = await Promise.allSettled(todo.map((g) =>
       this.deps.work.renderGroup(g.id, options, {
-        signal,
+        signal: stop,
         onProgress: (fraction) => {
           fractions.set(g.id, fraction);
           const done = [...fractions.values()].reduce((a, b) => a + b, 0) / todo.length;
@@ -481,8 +494,14 @@ export class Pipeline {
             done > 0.02 ? Math.round((elapsed / done) * (1 - done)) : null,
           );
         },
+      }).catch((error) => {
+        if (!siblings.signal.aborted) siblings.abort(error);
+        throw error;
       })
     ));
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw siblings.signal.aborted && !signal.aborted ? siblings.signal.reason : failed.reason;
+    const rendered = results.map((r) => (r as PromiseFulfilledResult<Render[]>).value);
     const renderIds = [...kept.map((r) => r.id), ...rendered.flat().map((r) => r.id)];
     await db.updateTable("jobs").set({
       state: "completed",
@@ -541,15 +560,37 @@ export class Pipeline {
     message: string,
     fields?: Record<string, unknown>,
   ): Promise<void> {
-    this.#log[level](message, { jobId, ...fields });
+    // in the job's own log; the daemon's log (and its `log` events) get warnings and errors
+    this.#log[level === "info" ? "debug" : level](message, { jobId, ...fields });
     await appendJobLog(this.deps.db, jobId, { level, message, fields });
   }
 
-  /** After a job's state changed: its event, its batch's event, and the batch's end time. */
+  /**
+   * After a job's state changed: its event now; its batch's end time and event a moment later,
+   * once for all the changes of that moment (a batch's counts take a GROUP BY over its jobs).
+   */
   async #settled(batchId: number, jobId: number): Promise<void> {
-    await settleBatch(this.deps.db, batchId);
     await this.#publishState(jobId);
-    await this.#publishBatch(batchId);
+    if (this.#batchFlushes.has(batchId)) return;
+    const flush: { timer?: ReturnType<typeof setTimeout>; run: () => Promise<void> } = {
+      run: () => Promise.resolve(),
+    };
+    flush.run = async () => {
+      clearTimeout(flush.timer);
+      if (this.#batchFlushes.get(batchId) !== flush) return;
+      this.#batchFlushes.delete(batchId);
+      await settleBatch(this.deps.db, batchId);
+      await this.#publishBatch(batchId);
+    };
+    flush.timer = setTimeout(() => {
+      flush.run().catch((error) => this.#log.warn("cannot update a batch", { batchId, error }));
+    }, BATCH_SETTLE_MS);
+    this.#batchFlushes.set(batchId, flush);
+  }
+
+  /** Settles the batches with changes not yet settled (at shutdown). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#batchFlushes.values()].map((f) => f.run()));
   }
 
   async #publishState(jobId: number): Promise<void> {

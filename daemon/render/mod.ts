@@ -30,6 +30,7 @@ export {
   Renderer,
   RenderError,
   RenderNotFoundError,
+  splitToFit,
   toRender,
 } from "./renderer.ts";
 export { buildSidecar, fitTags, slug, tagsLength } from "./sidecar.ts";

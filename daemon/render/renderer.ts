@@ -25,7 +25,7 @@ import { renderAss } from "./ass.ts";
 import { encoderWorks } from "./capabilities.ts";
 import { compilePlan, type EncodeSettings } from "./compile.ts";
 import type { FfmpegRunner } from "./ffmpeg_runner.ts";
-import { buildPlan, describePlan, type PlanExpression, type RenderPlan } from "./plan.ts";
+import { buildPlan, describePlan, type PlanExpression, PlanTooLongError, type RenderPlan } from "./plan.ts";
 import { buildSidecar, slug } from "./sidecar.ts";
 
 /** A render failed; the message names the group and episode and carries ffmpeg's last words. */
@@ -178,26 +178,34 @@ export class Renderer {
       }));
     const code = episodeCode(episode.season, episode.episode);
     const outputs: PlannedOutput[] = [];
+    const build = (kind: RenderKind, set: (typeof sets)[number]) =>
+      buildPlan({
+        kind,
+        source,
+        context: set.context,
+        expressions: set.expressions,
+        sourceCues,
+        targetCues,
+        options,
+        show: episode.show,
+      });
     for (const set of sets) {
       for (const kind of options.kinds) {
-        const plan = buildPlan({
-          kind,
-          source,
-          context: set.context,
-          expressions: set.expressions,
-          sourceCues,
-          targetCues,
-          options,
-          show: episode.show,
-        });
-        const first = set.expressions[0];
-        const more = set.expressions.length > 1 ? `-and-${set.expressions.length - 1}` : "";
-        const name = `${slug(first.text)}-e${first.id}${more}-${kind}.mp4`;
-        outputs.push({
-          plan,
-          expressions: set.expressions,
-          path: join(this.deps.outputDir, slug(episode.show), code, name),
-        });
+        // a combined group whose expressions do not fit one Short becomes several, each with
+        // as many consecutive expressions (and their share of the scene) as fit
+        const parts = kind === "short"
+          ? splitToFit(set, (part) => build(kind, part))
+          : [{ set, plan: build(kind, set) }];
+        for (const { set: part, plan } of parts) {
+          const first = part.expressions[0];
+          const more = part.expressions.length > 1 ? `-and-${part.expressions.length - 1}` : "";
+          const name = `${slug(first.text)}-e${first.id}${more}-${kind}.mp4`;
+          outputs.push({
+            plan,
+            expressions: part.expressions,
+            path: join(this.deps.outputDir, slug(episode.show), code, name),
+          });
+        }
       }
     }
     return outputs;
@@ -445,4 +453,49 @@ async function processRuns(pid: number): Promise<boolean> {
     return !(error instanceof Deno.errors.NotFound) ||
       !(await Deno.stat("/proc/self").then(() => true, () => false));
   }
+}
+
+type ExpressionSet<E extends { contextStartMs: number; contextEndMs: number }> = {
+  expressions: E[];
+  context: { startMs: number; endMs: number };
+};
+
+/**
+ * Plans a set as one video, or — when it is too long (a Short) — as several, each taking as many
+ * consecutive expressions as fit, with the part of the scene they need. A single expression that
+ * does not fit is refused (its {@link PlanTooLongError}).
+ */
+export function splitToFit<E extends { contextStartMs: number; contextEndMs: number }>(
+  set: ExpressionSet<E>,
+  build: (set: ExpressionSet<E>) => RenderPlan,
+): { set: ExpressionSet<E>; plan: RenderPlan }[] {
+  try {
+    return [{ set, plan: build(set) }];
+  } catch (error) {
+    if (!(error instanceof PlanTooLongError) || set.expressions.length < 2) throw error;
+  }
+  const parts: { set: ExpressionSet<E>; plan: RenderPlan }[] = [];
+  let start = 0;
+  while (start < set.expressions.length) {
+    let best: { set: ExpressionSet<E>; plan: RenderPlan } | undefined;
+    for (let end = start + 1; end <= set.expressions.length; end++) {
+      const expressions = set.expressions.slice(start, end);
+      const part = {
+        expressions,
+        context: {
+          startMs: Math.max(set.context.startMs, Math.min(...expressions.map((e) => e.contextStartMs))),
+          endMs: Math.min(set.context.endMs, Math.max(...expressions.map((e) => e.contextEndMs))),
+        },
+      };
+      try {
+        best = { set: part, plan: build(part) };
+      } catch (error) {
+        if (!(error instanceof PlanTooLongError) || end === start + 1) throw error;
+        break;
+      }
+    }
+    parts.push(best!);
+    start += best!.set.expressions.length;
+  }
+  return parts;
 }

@@ -8,13 +8,19 @@ const id = z.number().int().positive();
 export const rendersRouter = router({
   /** Rendered videos, newest first. */
   list: procedure.input(
-    z.object({ episodeId: id.optional(), groupId: id.optional(), kind: renderKindSchema.optional() })
-      .optional(),
+    z.object({
+      episodeId: id.optional(),
+      groupId: id.optional(),
+      kind: renderKindSchema.optional(),
+      /** Only those marked (or not) for the publishing calendar. */
+      marked: z.boolean().optional(),
+    }).optional(),
   ).query(async ({ ctx, input }) => {
     let query = ctx.services.database.db.selectFrom("renders").selectAll();
     if (input?.episodeId) query = query.where("episode_id", "=", input.episodeId);
     if (input?.groupId) query = query.where("group_id", "=", input.groupId);
     if (input?.kind) query = query.where("kind", "=", input.kind);
+    if (input?.marked !== undefined) query = query.where("marked", "=", input.marked);
     return (await query.orderBy("created_at", "desc").orderBy("id", "desc").execute()).map(toRender);
   }),
 

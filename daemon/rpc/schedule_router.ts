@@ -18,8 +18,12 @@ export const scheduleRouter = router({
 
   /** Videos on the calendar, by slot time. */
   list: procedure.input(
-    z.object({ from: at.optional(), to: at.optional(), states: z.array(z.enum(SCHEDULE_STATES)).optional() })
-      .optional(),
+    z.object({
+      ids: z.array(id).max(500).optional(),
+      from: at.optional(),
+      to: at.optional(),
+      states: z.array(z.enum(SCHEDULE_STATES)).optional(),
+    }).optional(),
   ).query(({ ctx, input }) => ctx.services.scheduler.list(input ?? {})),
 
   /** Moves a scheduled video to another slot (the next free one when `at` is omitted). */

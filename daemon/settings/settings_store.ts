@@ -39,11 +39,14 @@ export const SETTINGS = {
     temperature: z.number().min(0).max(2),
     maxOutputTokens: z.number().int().min(256).max(65_536),
   }).default({ temperature: 0.4, maxOutputTokens: 8_192 }),
-  /** Jobs of each stage one daemon runs at once (ffmpeg and LLM calls stay within their pools). */
+  /**
+   * Jobs of each stage one daemon runs at once (ffmpeg and LLM calls stay within their pools);
+   * render jobs default to the render pool's size (half the cores), so none waits idle for it.
+   */
   "queue.concurrency": z.object({
     analyze: z.number().int().min(1).max(20),
     render: z.number().int().min(1).max(20),
-  }).default({ analyze: 2, render: 2 }),
+  }).default({ analyze: 2, render: Math.max(1, Math.floor(navigator.hardwareConcurrency / 2)) }),
   /** Runs of a stage before a transient failure fails the job, and the first backoff (doubling). */
   "queue.retries": z.object({
     attempts: z.number().int().min(1).max(10),
