@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { TRPCClientError } from "@trpc/client";
 import { createClient } from "../shared/client.ts";
-import { nextPacificMidnight, pacificDay } from "../daemon/clock.ts";
+import { nextPacificMidnight, pacificDay, systemClock } from "../daemon/clock.ts";
 import { offeredSlots, quotaDays } from "../daemon/schedule/calendar.ts";
 import { nextDay, zonedDay, zonedTime } from "../daemon/schedule/zoned.ts";
 import { Scheduler } from "../daemon/schedule/mod.ts";
@@ -173,10 +173,18 @@ Deno.test("moves between two days in opposite orders never deadlock; cancel and 
   const onB = await Promise.all(
     renders.slice(10).map((renderId) => api.schedule.create({ renderId, at: b })),
   );
-  // A → B and B → A at the same time, ten pairs (each slot holds 20)
+  // A → B and B → A at once, ten pairs, each through a scheduler of its own on the same database
+  // (as from many daemons: one daemon's own transactions take turns, so only the lock order
+  // stands between these and a deadlock)
+  const own = () =>
+    new Scheduler({
+      db: t.daemon.services.database.db,
+      settings: t.daemon.services.settings,
+      clock: systemClock,
+    });
   const moves = await Promise.allSettled([
-    ...onA.map((s) => api.schedule.move({ id: s.id, at: b })),
-    ...onB.map((s) => api.schedule.move({ id: s.id, at: a })),
+    ...onA.map((s) => own().move(s.id, b)),
+    ...onB.map((s) => own().move(s.id, a)),
   ]);
   const failures = moves.filter((m) => m.status === "rejected").map((m) =>
     String((m as PromiseRejectedResult).reason)
@@ -188,6 +196,10 @@ Deno.test("moves between two days in opposite orders never deadlock; cancel and 
   assertEquals(list.filter((s) => s.slotAt === a).length, 10);
   assertEquals(new Set(list.filter((s) => s.slotAt === a).map((s) => s.id)), new Set(onB.map((s) => s.id)));
 
+  // through the router: a move there and back
+  const there = await api.schedule.move({ id: onA[1].id, at: a });
+  assertEquals(there.slotAt, a);
+  await api.schedule.move({ id: onA[1].id, at: b });
   // cancel gives everything back; a cancelled schedule cannot be cancelled again
   await api.schedule.cancel({ id: onA[0].id });
   assertEquals(await ledger(t), { reserved: 19, taken: 19, shorts: 19, scheduled: 19 });

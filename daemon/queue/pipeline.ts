@@ -98,8 +98,8 @@ function overall(stage: Stage, fraction: number): number {
 /** How long a batch's changes are gathered before its counts are settled and published. */
 const BATCH_SETTLE_MS = 100;
 
-/** Why a running stage was stopped. */
-const SHUTDOWN = "shutdown";
+/** The reason given to running stages when the daemon stops (they go back to waiting). */
+export const SHUTDOWN_REASON = "shutdown";
 
 export class Pipeline {
   /** Stage runs of this daemon, by job id, to abort on a cancel from any daemon. */
@@ -394,7 +394,7 @@ export class Pipeline {
         await finishAttempt("cancelled");
         throw new UnrecoverableError("cancelled");
       }
-      if (signal?.aborted && String(signal.reason) === SHUTDOWN && token) {
+      if (signal?.aborted && String(signal.reason) === SHUTDOWN_REASON && token) {
         // the daemon is stopping: the job goes back to waiting for the next worker
         await finishAttempt("interrupted", "the daemon stopped");
         await db.updateTable("jobs").set({ state: "waiting" }).where("id", "=", jobId).execute();
@@ -617,6 +617,3 @@ export class Pipeline {
     }).catch(() => {});
   }
 }
-
-/** The reason given to running stages when the daemon stops. */
-export const SHUTDOWN_REASON = SHUTDOWN;

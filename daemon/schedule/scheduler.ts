@@ -2,11 +2,12 @@
  * Reservations on the publishing calendar and the quota ledger, each in one transaction.
  *
  * Every transaction that changes them creates the rows it needs (`INSERT … ON CONFLICT DO
- * NOTHING`) and locks them (`SELECT … FOR UPDATE`, or an upsert that counts only when there is
- * room) in one global order — slot rows, then day rows, then ledger rows by (project, day,
- * bucket), then the schedule — under a 5 s `lock_timeout`, so concurrent callers queue instead
- * of overbooking, and never deadlock. The ledger row of today, which every reservation touches,
- * comes last so that it is held for as short a time as possible.
+ * NOTHING`) and locks them (`SELECT … FOR UPDATE`, or, for a reservation, one upsert per row that
+ * creates, locks and counts it only when there is room) in one global order — ledger rows by
+ * (project, day, bucket), then day rows, then slot rows, then the schedule — under a 5 s
+ * `lock_timeout`, so concurrent callers queue instead of overbooking, and never deadlock across
+ * daemons. Within one daemon the transactions also take turns (a mutex): waiting in line in
+ * PostgreSQL's row locks convoys (every waiter re-reads the row each commit), waiting here does not.
  */
 import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { CalendarDay, QuotaStatus, Schedule } from "../../shared/schedule.ts";
@@ -14,6 +15,7 @@ import { type Clock, nextPacificMidnight, pacificDay } from "../clock.ts";
 import type { DB, SchedulesTable } from "../db/schema.ts";
 import type { SettingsStore, SettingValue } from "../settings/mod.ts";
 import { RenderNotFoundError } from "../render/mod.ts";
+import { Semaphore } from "../semaphore.ts";
 import {
   type Calendar,
   findSlot,
@@ -58,6 +60,9 @@ function iso(value: Date | string): string {
 }
 
 export class Scheduler {
+  /** This daemon's calendar transactions take turns (see the module comment). */
+  readonly #turns = new Semaphore(1);
+
   constructor(
     private readonly deps: {
       db: Kysely<DB>;
@@ -514,6 +519,7 @@ export class Scheduler {
   // ---- transactions ----
 
   async #transaction<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
+    const release = await this.#turns.acquire();
     try {
       return await this.deps.db.transaction().execute(async (trx) => {
         await sql`set local lock_timeout = '5s'`.execute(trx);
@@ -529,6 +535,8 @@ export class Scheduler {
         );
       }
       throw error;
+    } finally {
+      release();
     }
   }
 
@@ -606,21 +614,7 @@ export class Scheduler {
     const localDays = [...new Set([seen.local_day, ...(move ? [move.slot.day] : [])])].sort();
     const slotTimes = [...new Set([new Date(seen.slot_at).getTime(), ...(move ? [move.slot.startsAt] : [])])]
       .sort((a, b) => a - b).map((t) => new Date(t));
-    // the global order: slots, then days, then ledger rows, then the schedule
-    if (move) {
-      await trx.insertInto("schedule_slots").values(
-        slotTimes.map((starts_at) => ({ channel: seen.channel, starts_at })),
-      )
-        .onConflict((oc) => oc.doNothing()).execute();
-    }
-    await trx.selectFrom("schedule_slots").select("starts_at").where("channel", "=", seen.channel)
-      .where("starts_at", "in", slotTimes).orderBy("starts_at").forUpdate().execute();
-    if (move) {
-      await trx.insertInto("schedule_days").values(localDays.map((day) => ({ channel: seen.channel, day })))
-        .onConflict((oc) => oc.doNothing()).execute();
-    }
-    await trx.selectFrom("schedule_days").select("day").where("channel", "=", seen.channel)
-      .where("day", "in", localDays).orderBy("day").forUpdate().execute();
+    // the global order: ledger rows, then days, then slots, then the schedule
     const known = buckets.filter((b) => !move || move.ctx.limits[b]);
     if (move && known.length) {
       await trx.insertInto("quota_ledger").values(
@@ -639,6 +633,20 @@ export class Scheduler {
         .where("day", "in", days).where("bucket", "in", buckets).orderBy("day").orderBy("bucket").forUpdate()
         .execute();
     }
+    if (move) {
+      await trx.insertInto("schedule_days").values(localDays.map((day) => ({ channel: seen.channel, day })))
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.selectFrom("schedule_days").select("day").where("channel", "=", seen.channel)
+      .where("day", "in", localDays).orderBy("day").forUpdate().execute();
+    if (move) {
+      await trx.insertInto("schedule_slots").values(
+        slotTimes.map((starts_at) => ({ channel: seen.channel, starts_at })),
+      )
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    await trx.selectFrom("schedule_slots").select("starts_at").where("channel", "=", seen.channel)
+      .where("starts_at", "in", slotTimes).orderBy("starts_at").forUpdate().execute();
     return await trx.selectFrom("schedules").selectAll().where("id", "=", id).forUpdate()
       .executeTakeFirstOrThrow();
   }
@@ -662,7 +670,7 @@ export class Scheduler {
   }
 
   /**
-   * Reserves slot, day and quota for a render and writes its schedule (a new one, or `moveId`'s).
+   * Reserves quota, day and slot for a render and writes its schedule (a new one, or `moveId`'s).
    * Each row is created, locked, checked and counted in one statement (an upsert whose update
    * only happens when there is room), in the global order; throws {@link SlotFullError} when
    * something is full, which rolls the whole transaction back.
@@ -677,35 +685,6 @@ export class Scheduler {
     const channel = this.#channel;
     const { calendar } = ctx;
     const startsAt = new Date(slot.startsAt);
-    const slotRow = await sql<{ taken: number }>`
-      insert into schedule_slots (channel, starts_at, taken) values (${channel}, ${startsAt}, 1)
-      on conflict (channel, starts_at) do update set taken = schedule_slots.taken + 1
-        where schedule_slots.taken < ${calendar.capacityPerSlot}
-      returning taken`.execute(trx);
-    if (!slotRow.rows.length) {
-      throw new SlotFullError(
-        "slot",
-        `the ${slot.day} ${slot.time} slot is full (${calendar.capacityPerSlot})`,
-      );
-    }
-
-    const short = render.kind === "short" ? 1 : 0;
-    const dayRow = await sql<{ shorts: number }>`
-      insert into schedule_days (channel, day, shorts, longs) values (${channel}, ${slot.day}, ${short}, ${
-      1 - short
-    })
-      on conflict (channel, day) do update set
-        shorts = schedule_days.shorts + ${short}, longs = schedule_days.longs + ${1 - short}
-        where schedule_days.shorts + schedule_days.longs < ${calendar.maxPerDay}
-          and (${short} = 0 or schedule_days.shorts < ${calendar.perKindPerDay.short})
-          and (${short} = 1 or schedule_days.longs < ${calendar.perKindPerDay.long})
-      returning shorts`.execute(trx);
-    if (!dayRow.rows.length || calendar.perKindPerDay[render.kind] === 0) {
-      const day = await trx.selectFrom("schedule_days").selectAll().where("channel", "=", channel)
-        .where("day", "=", slot.day).executeTakeFirst();
-      throw new SlotFullError("day", `${slot.day} ${fitsDay(calendar, render.kind, day) ?? "takes no more"}`);
-    }
-
     const buckets = Object.keys(ctx.reservation).sort();
     let quotaDay: string | undefined;
     for (const day of quotaDays(ctx.now, slot.startsAt, ctx.privacy === "scheduled")) {
@@ -742,6 +721,35 @@ export class Scheduler {
         `the YouTube quota (${
           buckets.join(", ")
         }) is spent on every day the upload could be made before ${startsAt.toISOString()}`,
+      );
+    }
+
+    const short = render.kind === "short" ? 1 : 0;
+    const dayRow = await sql<{ shorts: number }>`
+      insert into schedule_days (channel, day, shorts, longs) values (${channel}, ${slot.day}, ${short}, ${
+      1 - short
+    })
+      on conflict (channel, day) do update set
+        shorts = schedule_days.shorts + ${short}, longs = schedule_days.longs + ${1 - short}
+        where schedule_days.shorts + schedule_days.longs < ${calendar.maxPerDay}
+          and (${short} = 0 or schedule_days.shorts < ${calendar.perKindPerDay.short})
+          and (${short} = 1 or schedule_days.longs < ${calendar.perKindPerDay.long})
+      returning shorts`.execute(trx);
+    if (!dayRow.rows.length || calendar.perKindPerDay[render.kind] === 0) {
+      const day = await trx.selectFrom("schedule_days").selectAll().where("channel", "=", channel)
+        .where("day", "=", slot.day).executeTakeFirst();
+      throw new SlotFullError("day", `${slot.day} ${fitsDay(calendar, render.kind, day) ?? "takes no more"}`);
+    }
+
+    const slotRow = await sql<{ taken: number }>`
+      insert into schedule_slots (channel, starts_at, taken) values (${channel}, ${startsAt}, 1)
+      on conflict (channel, starts_at) do update set taken = schedule_slots.taken + 1
+        where schedule_slots.taken < ${calendar.capacityPerSlot}
+      returning taken`.execute(trx);
+    if (!slotRow.rows.length) {
+      throw new SlotFullError(
+        "slot",
+        `the ${slot.day} ${slot.time} slot is full (${calendar.capacityPerSlot})`,
       );
     }
 
