@@ -281,21 +281,6 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     lifecycle.onShutdown(Stage.queues, "close queues", () => queues.closeQueues());
     const cancels = new CancelChannel({ connection, prefix: config.redisPrefix, log });
     lifecycle.onShutdown(Stage.connections, "close cancel channel", () => cancels.close());
-    const pipeline = new Pipeline({
-      db: database.db,
-      queues,
-      cancels,
-      work: {
-        analyze: (episodeId, options, hooks) => analysis.run(episodeId, options, hooks),
-        renderGroup: (groupId, options, hooks) => renderer.renderGroup(groupId, options, hooks),
-      },
-      publish: (event) => events.publish(event),
-      log,
-      worker: instanceId,
-      retries: await settings.get("queue.retries"),
-    });
-    if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
-    lifecycle.onShutdown(Stage.queues, "settle batches", () => pipeline.close());
 
     // the uploader (made below, with the scheduler) re-times its jobs when the calendar changes
     const late: { uploader?: Uploader } = {};
@@ -309,6 +294,23 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         late.uploader?.sync(scheduleIds).catch((error) => log.warn("cannot queue uploads", { error }));
       },
     });
+    const pipeline = new Pipeline({
+      db: database.db,
+      queues,
+      cancels,
+      work: {
+        analyze: (episodeId, options, hooks) => analysis.run(episodeId, options, hooks),
+        renderGroup: (groupId, options, hooks) => renderer.renderGroup(groupId, options, hooks),
+        schedule: (renderId) => scheduler.create(renderId),
+      },
+      publish: (event) => events.publish(event),
+      log,
+      worker: instanceId,
+      retries: await settings.get("queue.retries"),
+    });
+    if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
+    lifecycle.onShutdown(Stage.queues, "settle batches", () => pipeline.close());
+
     const youtube = new YouTubeClient({ ...youtubeUrls, token: (force) => youtubeAuth.token(force) });
     lifecycle.onShutdown(Stage.connections, "close YouTube client", () => youtube.close());
     const uploader = late.uploader = new Uploader({

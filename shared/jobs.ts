@@ -38,6 +38,8 @@ export const batchOptionsSchema = z.object({
   render: renderOptionsSchema.partial().default({}),
   /** `auto` approves what the analysis kept; `wait` holds each episode until it is reviewed. */
   review: z.enum(["auto", "wait"]).default("auto"),
+  /** Put each finished video on the publishing calendar, in the next free slot. */
+  autoSchedule: z.boolean().default(false),
 });
 /** Options as given. */
 export type BatchOptionsInput = z.input<typeof batchOptionsSchema>;

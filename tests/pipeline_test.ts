@@ -55,7 +55,7 @@ Deno.test("a batch runs end to end through the router; a corrupt episode fails a
     const events = collect(t, ["job.progress", "job.state", "batch.state", "render.done"]);
     const { batchId, jobIds } = await api.batches.create({
       episodeIds: episodes.map((e) => e.id),
-      options: FAST,
+      options: { ...FAST, autoSchedule: true },
     });
     assertEquals(jobIds.length, 3);
     const jobs = await finished(t, batchId);
@@ -117,6 +117,10 @@ Deno.test("a batch runs end to end through the router; a corrupt episode fails a
     assertEquals(fixed.state, "completed", fixed.error ?? "");
     assertEquals(fixed.renderIds.length, 1);
     assertEquals(gemini.requests.length, calls);
+    // auto-scheduled: every finished video is on the calendar, in its own slot
+    const scheduled = await api.schedule.list();
+    assertEquals(scheduled.map((x) => x.renderId).sort(), after.flatMap((j) => j.renderIds).sort());
+    assertEquals(new Set(scheduled.map((x) => x.slotAt)).size, scheduled.length);
     assertEquals((await api.batches.get({ id: batchId })).state, "completed");
     // retrying a completed job is refused with a reason
     const error = await assertRejects(() => api.jobs.retry({ id: fixed.id }));

@@ -105,14 +105,34 @@ Deno.test("changed options ask for a new estimate once typing pauses, and Enter 
   assertEquals(fake.estimateCalls.length, 2, "an estimate per key typed");
   assertEquals(fake.estimateCalls[1].options?.targetLanguages, ["es", "fr"]);
 
-  // Level: one step right; expressions: 5; kinds: both; render mode: separate; review: wait.
-  await press(app, TAB, RIGHT, TAB, BACKSPACE, BACKSPACE, "5", TAB, RIGHT, RIGHT, TAB, " ", TAB, LEFT);
-  const form = plain(await waitForFrame(app, (f) => f.includes("● wait"), "the options chosen"));
+  // Level: one step right; expressions: 5; kinds: both; render mode: separate; review: wait;
+  // schedule: yes.
+  await press(
+    app,
+    TAB,
+    RIGHT,
+    TAB,
+    BACKSPACE,
+    BACKSPACE,
+    "5",
+    TAB,
+    RIGHT,
+    RIGHT,
+    TAB,
+    " ",
+    TAB,
+    LEFT,
+    TAB,
+    RIGHT,
+  );
+  const form = plain(await waitForFrame(app, (f) => f.includes("● yes"), "the options chosen"));
+  assertMatch(fieldLine(form, "Schedule"), /○ no {2}● yes/);
+  assertStringIncludes(form, "each finished video goes on the publishing calendar");
+  assertMatch(fieldLine(form, "Review"), /○ auto {2}● wait/);
   assertMatch(fieldLine(form, "Level"), /● upper intermediate/);
   assertMatch(fieldLine(form, "Expressions"), /Expressions\s+5\s/);
   assertMatch(fieldLine(form, "Kinds"), /○ short {2}○ long {2}● both/);
   assertMatch(fieldLine(form, "Render mode"), /○ combined {2}● separate/);
-  assertStringIncludes(form, "wait: each episode waits until its expressions are reviewed");
   await until(
     () => fake.estimateCalls.at(-1)?.options?.renderMode === "separate",
     "an estimate for the analysis options chosen",
@@ -137,6 +157,7 @@ Deno.test("changed options ask for a new estimate once typing pauses, and Enter 
       },
       render: { kinds: ["short", "long"] },
       review: "wait",
+      autoSchedule: true,
     },
   }]);
   assertStringIncludes(started, "✓ Batch 1 started: 2 jobs (1, 2)");
@@ -277,6 +298,7 @@ Deno.test("BatchForm turns its fields into the daemon's options and checks them 
       },
       render: { kinds: ["short"] },
       review: "auto",
+      autoSchedule: false,
     },
   });
   const languages = form.fields.find((field) => field.name === "languages");

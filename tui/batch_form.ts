@@ -42,7 +42,7 @@ export interface TextFormField {
 /** A field that takes one of a few values, cycled with ←/→ or Space. */
 export interface ChoiceFormField {
   readonly kind: "choice";
-  readonly name: "level" | "kinds" | "renderMode" | "review";
+  readonly name: "level" | "kinds" | "renderMode" | "review" | "schedule";
   readonly label: string;
   readonly choices: readonly Choice[];
   /** An index into {@link choices}. */
@@ -91,6 +91,10 @@ const CHOICE_HINTS: Readonly<Record<ChoiceFormField["name"], (value: string) => 
     value === "auto"
       ? "auto: what the analysis keeps is approved and rendered right away"
       : "wait: each episode waits until its expressions are reviewed on the Review screen (3)",
+  schedule: (value) =>
+    value === "yes"
+      ? "yes: each finished video goes on the publishing calendar, in the next free slot (Schedule, 6)"
+      : "no: place the videos yourself on the Schedule screen (6)",
 };
 
 /** The batch form for some episodes; mutable, its owner re-renders after each change. */
@@ -158,6 +162,7 @@ export class BatchForm {
         [{ value: "auto", label: "auto" }, { value: "wait", label: "wait" }],
         "auto",
       ),
+      choice("schedule", "Schedule", [{ value: "no", label: "no" }, { value: "yes", label: "yes" }], "no"),
     ];
   }
 
@@ -252,6 +257,7 @@ export class BatchForm {
         analysis: analysis.options,
         render: { kinds: KINDS[this.#choice("kinds")] },
         review: this.#choice("review") as "auto" | "wait",
+        autoSchedule: this.#choice("schedule") === "yes",
       },
     };
   }

@@ -60,6 +60,8 @@ export interface StageWork {
     options: RenderOptionsInput,
     hooks: { signal?: AbortSignal; onProgress?: (fraction: number, etaMs: number | null) => void },
   ): Promise<Render[]>;
+  /** Puts a video on the publishing calendar (the next free slot); for batches that auto-schedule. */
+  schedule?(renderId: number): Promise<{ slotAt: string }>;
 }
 
 /** Errors of input that can never succeed as it is: failing at once, with no retry. */
@@ -514,7 +516,22 @@ export class Pipeline {
       finished_at: new Date(),
     }).where("id", "=", job.id).where("state", "=", "active").execute();
     await this.#jobLog(job.id, "info", `completed with ${renderIds.length} videos`, { renderIds });
+    if (job.options.autoSchedule) await this.#schedule(job.id, renderIds);
     await this.#settled(job.batch_id, job.id);
+  }
+
+  /** Puts a finished job's videos on the calendar; a full calendar is said in the job's log. */
+  async #schedule(jobId: number, renderIds: number[]): Promise<void> {
+    const schedule = this.deps.work.schedule;
+    if (!schedule) return;
+    for (const renderId of renderIds) {
+      try {
+        const { slotAt } = await schedule(renderId);
+        await this.#jobLog(jobId, "info", `video ${renderId} scheduled for ${slotAt}`);
+      } catch (error) {
+        await this.#jobLog(jobId, "warn", `video ${renderId} not scheduled: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Publishes progress at most every {@link PROGRESS_INTERVAL_MS} per job, never backwards in a stage. */

@@ -443,7 +443,7 @@ export function batchOf(
   return {
     id: fields.id,
     state,
-    options: { analysis: {}, render: {}, review: "auto", ...fields.options },
+    options: { analysis: {}, render: {}, review: "auto", autoSchedule: false, ...fields.options },
     priority: own.length === 1 ? 1 : 10,
     counts,
     percent: own.length ? Math.round((percent / own.length) * 10) / 10 : 0,
