@@ -50,6 +50,8 @@ const envSchema = z.object({
   LINGOREEL_QUEUE_LOCK_MS: z.string().trim().regex(/^\d+$/, "expected milliseconds, e.g. 30000")
     .transform(Number).refine((n) => n >= 1_000 && n <= 600_000, "expected 1000 to 600000 milliseconds")
     .default(30_000),
+  LINGOREEL_DB_POOL: z.string().trim().regex(/^\d+$/, "expected a number of connections, e.g. 10")
+    .transform(Number).refine((n) => n >= 2 && n <= 200, "expected 2 to 200 connections").default(10),
   LINGOREEL_SHUTDOWN_GRACE_MS: z.string().trim().regex(/^\d+$/, "expected milliseconds, e.g. 5000")
     .transform(Number).refine((n) => n <= 60_000, "expected at most 60000 milliseconds").default(5_000),
   LINGOREEL_WATCH: z.enum(["1", "0", "true", "false", "yes", "no", "on", "off"], "expected true or false")
@@ -89,6 +91,8 @@ export interface Config {
   readonly redisPrefix: string;
   /** How long a worker's lock on a job lasts; a dead worker's job is taken up after it. */
   readonly queueLockMs: number;
+  /** Connections of the PostgreSQL pool (not used with PGlite). */
+  readonly dbPool: number;
   /** How long SIGTERM lets running jobs finish before returning them to waiting. */
   readonly shutdownGraceMs: number;
   readonly logLevel: z.infer<typeof logLevelSchema>;
@@ -160,6 +164,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     redisPrefix: e.LINGOREEL_REDIS_PREFIX,
     queueLockMs: e.LINGOREEL_QUEUE_LOCK_MS,
     shutdownGraceMs: e.LINGOREEL_SHUTDOWN_GRACE_MS,
+    dbPool: e.LINGOREEL_DB_POOL,
     logLevel: e.LINGOREEL_LOG_LEVEL,
     watchLibrary: e.LINGOREEL_WATCH,
     databaseUrl: e.DATABASE_URL,

@@ -69,7 +69,12 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     lifecycle.onShutdown(Stage.lock, "release data directory lock", () => lock[Symbol.asyncDispose]());
     const token = await loadOrCreateToken(config.dataDir, config.token, log);
 
-    const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      log,
+      poolSize: config.dbPool,
+    });
     lifecycle.onShutdown(Stage.database, "close database", () => database[Symbol.asyncDispose]());
     await migrateToLatest(database.db, log);
 

@@ -31,6 +31,24 @@ Deno.test("a bad port stops start-up with a message naming the variable and the 
   assertStringIncludes(error.message, `LINGOREEL_PORT="80a"`);
   assertStringIncludes(error.message, "expected a port number from 0 to 65535");
   assertThrows(() => parseConfig({ HOME: "/h", LINGOREEL_PORT: "70000" }), ConfigError, "LINGOREEL_PORT");
+  assertThrows(
+    () => parseConfig({ HOME: "/h", LINGOREEL_DB_POOL: "1" }),
+    ConfigError,
+    "expected 2 to 200 connections",
+  );
+  assertThrows(
+    () => parseConfig({ HOME: "/h", LINGOREEL_QUEUE_LOCK_MS: "soon" }),
+    ConfigError,
+    "LINGOREEL_QUEUE_LOCK_MS",
+  );
+  assertThrows(
+    () => parseConfig({ HOME: "/h", LINGOREEL_REDIS_PREFIX: "a b" }),
+    ConfigError,
+    "LINGOREEL_REDIS_PREFIX",
+  );
+  assertEquals(parseConfig({ HOME: "/h", LINGOREEL_DB_POOL: "40" }).dbPool, 40);
+  assertEquals(parseConfig({ HOME: "/h", TZ: ":/etc/localtime" }).timeZone, undefined);
+  assertEquals(parseConfig({ HOME: "/h", TZ: "Europe/Madrid" }).timeZone, "Europe/Madrid");
 });
 
 Deno.test("every bad variable is listed at once, and secrets are not echoed", () => {
