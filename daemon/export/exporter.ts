@@ -21,7 +21,7 @@ import { type FfmpegRunner, slug } from "../render/mod.ts";
 import { writeApkg } from "./apkg.ts";
 import { writeCsv } from "./csv.ts";
 import { writeJson } from "./json.ts";
-import { mediaCommands, type MediaCut } from "./media.ts";
+import { mediaCommands, type MediaCut, type MediaRun } from "./media.ts";
 import { buildNote, type ExportNote, mediaBaseName, noteGuid, type NoteIdentity } from "./notes.ts";
 import {
   type ExportFormat,
@@ -61,8 +61,10 @@ export interface ExporterDeps {
   dataDir: string;
   log: Logger;
   clock?: Clock;
-  /** Inputs per ffmpeg run (default {@link MAX_INPUTS}); tests lower it. */
+  /** Inputs per ffmpeg run (default `MAX_INPUTS`); tests lower it. */
   maxInputs?: number;
+  /** ffmpeg processes at once (default 2: an episode's audio run beside its screenshot run). */
+  concurrency?: number;
 }
 
 const EXTENSIONS: Record<ExportFormat, string> = { anki: "apkg", csv: "csv", tsv: "tsv", json: "json" };
@@ -389,7 +391,10 @@ export class Exporter {
     );
   }
 
-  /** Cuts every note's audio and screenshot, episode by episode; returns the ffmpeg runs. */
+  /**
+   * Cuts every note's audio and screenshot, episode by episode; returns the ffmpeg runs started.
+   * Aborting, or a run failing, kills the runs under way.
+   */
   async #cutMedia(
     drafts: Draft[],
     mediaDir: string,
@@ -399,7 +404,7 @@ export class Exporter {
   ): Promise<number> {
     const byEpisode = new Map<number, Draft[]>();
     for (const d of drafts) byEpisode.set(d.episode.id, [...(byEpisode.get(d.episode.id) ?? []), d]);
-    const plans: { episode: EpisodeRow; commands: string[][]; inputs: number[] }[] = [];
+    const plans: { episode: EpisodeRow; runs: MediaRun[] }[] = [];
     for (const [, group] of byEpisode) {
       const episode = group[0].episode;
       try {
@@ -426,35 +431,52 @@ export class Exporter {
         };
         return cut;
       });
-      const commands = mediaCommands({ path: episode.path, audioStream }, cuts, {
+      const runs = mediaCommands({ path: episode.path, audioStream }, cuts, {
         screenshotWidth: options.screenshotWidth,
         maxInputs: this.deps.maxInputs,
       });
-      plans.push({ episode, commands, inputs: commands.map((c) => c.filter((a) => a === "-i").length) });
+      plans.push({ episode, runs });
     }
-    const total = plans.reduce((n, p) => n + p.inputs.reduce((a, b) => a + b, 0), 0) || 1;
+    // the runs of an episode side by side (an audio run and a screenshot run), episodes in turn
+    const jobs = plans.flatMap((p) => p.runs.map((run) => ({ episode: p.episode, run })));
+    const total = jobs.reduce((n, j) => n + j.run.files, 0) || 1;
+    const stop = new AbortController(); // the first failure stops the other runs
+    const onAbort = () => stop.abort(signal!.reason);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let next = 0;
+    let started = 0;
     let done = 0;
-    let runs = 0;
-    for (const plan of plans) {
-      for (const [i, args] of plan.commands.entries()) {
-        signal?.throwIfAborted();
-        runs++;
+    let failure: unknown;
+    const worker = async () => {
+      while (next < jobs.length && !stop.signal.aborted) {
+        const { episode, run } = jobs[next++];
+        started++;
         try {
-          await this.deps.ffmpeg.run(args, { signal });
+          await this.deps.ffmpeg.run(run.args, { signal: stop.signal });
+          done += run.files;
+          onProgress(done / total);
         } catch (error) {
-          if (signal?.aborted) throw signal.reason;
-          throw new ExportMediaError(
-            `Cannot cut the media of episode ${plan.episode.id} (${plan.episode.path}): ${
+          if (stop.signal.aborted) continue;
+          failure = new ExportMediaError(
+            `Cannot cut the ${run.kind} of episode ${episode.id} (${episode.path}): ${
               (error as Error).message
             }`,
             { cause: error },
           );
+          stop.abort(failure);
         }
-        done += plan.inputs[i];
-        onProgress(done / total);
       }
+    };
+    try {
+      const workers = Math.max(1, Math.min(this.deps.concurrency ?? 2, jobs.length));
+      await Promise.all(Array.from({ length: workers }, worker));
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
     }
-    return runs;
+    if (signal?.aborted) throw signal.reason;
+    if (failure) throw failure;
+    return started;
   }
 
   /** Drops media that ffmpeg could not write (a moment past the last frame...), with a warning. */

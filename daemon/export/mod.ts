@@ -8,7 +8,7 @@ export { deckId, fieldChecksum, writeApkg } from "./apkg.ts";
 export { CSV_COLUMNS, delimitedText, writeCsv } from "./csv.ts";
 export { Exporter, type ExporterDeps, ExportMediaError, NothingToExportError } from "./exporter.ts";
 export { type ExportDocument, writeJson } from "./json.ts";
-export { MAX_INPUTS, mediaCommands, type MediaCut } from "./media.ts";
+export { MAX_INPUTS, mediaCommands, type MediaCut, type MediaRun } from "./media.ts";
 export {
   CARD_CSS,
   CARD_TEMPLATE,
