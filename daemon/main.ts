@@ -45,6 +45,7 @@ import {
   type RedisTarget,
 } from "./redis/mod.ts";
 import { Scheduler } from "./schedule/mod.ts";
+import { Exporter } from "./export/mod.ts";
 import { Uploader, YouTubeAuth, YouTubeClient } from "./youtube/mod.ts";
 import { FfmpegMissingError, FfmpegProcess, locateFfmpeg, Renderer } from "./render/mod.ts";
 import { createContextFactory, type Services, startServer } from "./rpc/mod.ts";
@@ -270,6 +271,15 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     });
 
     await renderer.removeStale();
+    const exporter = new Exporter({
+      db: database.db,
+      ffmpeg: new FfmpegProcess(ffmpeg),
+      cues: (episodeId, language) => loadCues(database.db, { episodeId, language, ffmpeg, cacheDir }),
+      outputDir: config.outputDir,
+      dataDir: config.dataDir,
+      log: log.child({ component: "export" }),
+    });
+    await exporter.removeStale();
 
     const queues = new QueueHub({
       connection,
@@ -307,6 +317,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         analyze: (episodeId, options, hooks) => analysis.run(episodeId, options, hooks),
         renderGroup: (groupId, options, hooks) => renderer.renderGroup(groupId, options, hooks),
         schedule: (renderId) => scheduler.create(renderId),
+        export: (request, hooks) => exporter.export(request, hooks),
       },
       publish: (event) => events.publish(event),
       log,

@@ -10,6 +10,7 @@ import * as analysis from "./0003_analysis.ts";
 import * as renders from "./0004_renders.ts";
 import * as jobs from "./0005_jobs.ts";
 import * as schedule from "./0006_schedule.ts";
+import * as exportStage from "./0007_export_stage.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_init": init,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0004_renders": renders,
   "0005_jobs": jobs,
   "0006_schedule": schedule,
+  "0007_export_stage": exportStage,
 };

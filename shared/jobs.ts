@@ -1,12 +1,13 @@
 /**
  * The contract of the batch queue: what a batch asks for, and batches and jobs as clients see
  * them. A batch is 1–50 episodes; each episode is one job that goes through the stages
- * analyse → review (when the batch waits for it) → render.
+ * analyse → review (when the batch waits for it) → render → export (when the batch asks).
  * @module
  */
 import { z } from "zod";
 import { analysisOptionsSchema } from "./analysis.ts";
 import { renderOptionsSchema } from "./render.ts";
+import { exportFormatSchema, exportOptionsSchema } from "./export.ts";
 
 /** Where a job is in its life. */
 export const JOB_STATES = [
@@ -23,12 +24,16 @@ export type JobState = (typeof JOB_STATES)[number];
 export const FINISHED_JOB_STATES: readonly JobState[] = ["completed", "failed", "cancelled"];
 
 /** The stages of an episode's job, in order. */
-export const STAGES = ["analyze", "review", "render", "done"] as const;
+export const STAGES = ["analyze", "review", "render", "export", "done"] as const;
 /** One of {@link STAGES}. */
 export type Stage = (typeof STAGES)[number];
 
-/** How much of a job's overall progress each working stage is worth. */
-export const STAGE_WEIGHTS: Record<"analyze" | "render", number> = { analyze: 0.3, render: 0.7 };
+/** How much of a job's overall progress each working stage is worth (an export, when asked, the last 10 %). */
+export const STAGE_WEIGHTS: Record<"analyze" | "render" | "export", number> = {
+  analyze: 0.3,
+  render: 0.6,
+  export: 0.1,
+};
 
 /** What a batch does for each of its episodes. Every field has a default. */
 export const batchOptionsSchema = z.object({
@@ -40,6 +45,8 @@ export const batchOptionsSchema = z.object({
   review: z.enum(["auto", "wait"]).default("auto"),
   /** Put each finished video on the publishing calendar, in the next free slot. */
   autoSchedule: z.boolean().default(false),
+  /** Export each episode's expressions when its videos are done (an Anki deck, CSV, TSV or JSON). */
+  export: z.object({ format: exportFormatSchema, options: exportOptionsSchema.prefault({}) }).optional(),
 });
 /** Options as given. */
 export type BatchOptionsInput = z.input<typeof batchOptionsSchema>;
@@ -75,6 +82,8 @@ export const jobSchema = z.object({
   /** The analysis run whose expressions the job renders. */
   runId: z.number().int().nullable(),
   renderIds: z.array(z.number().int()),
+  /** The episode's export, when the batch asked for one. */
+  exportPath: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -117,8 +126,8 @@ export const jobLogLineSchema = z.object({
 /** See {@link jobLogLineSchema}. */
 export type JobLogLine = z.infer<typeof jobLogLineSchema>;
 
-/** The stage queues (`analyze`, `render`). */
-export const QUEUE_NAMES = ["analyze", "render"] as const;
+/** The stage queues. */
+export const QUEUE_NAMES = ["analyze", "render", "export"] as const;
 
 /** Counts of one stage queue, and whether it is paused. */
 export const queueStatsSchema = z.object({

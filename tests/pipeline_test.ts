@@ -285,3 +285,33 @@ Deno.test("bad batch input names the problem", async () => {
   await assertRejects(() => api.jobs.get({ id: 9999 }), Error, "No job with id 9999");
   await assertRejects(() => api.batches.cancel({ id: 9999 }), Error, "No batch with id 9999");
 });
+
+Deno.test("a batch that asks for an export ends each job with its episode's deck", async () => {
+  await using gemini = await startPhraseGemini();
+  const { root } = await writeShow(1);
+  try {
+    await using t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root, ...geminiEnv(gemini) });
+    const api = t.caller();
+    await api.library.scan();
+    const [episode] = (await api.library.list({})).items;
+    const events = collect(t, ["job.progress"]);
+    const { batchId } = await api.batches.create({
+      episodeIds: [episode.id],
+      options: { ...FAST, export: { format: "anki", options: { paddingBeforeMs: 100 } } },
+    });
+    const [job] = await finished(t, batchId);
+    await events.stop();
+    assertEquals(job.state, "completed", job.error ?? "");
+    assertEquals(job.renderIds.length, 1);
+    assertStringIncludes(job.exportPath!, ".apkg");
+    assert((await Deno.stat(job.exportPath!)).size > 1_000);
+    assert(
+      events.seen.some((e) => e.type === "job.progress" && e.data.stage === "export"),
+      "export progress",
+    );
+    const logs = await api.jobs.logs({ id: job.id });
+    assert(logs.some((l) => l.message.startsWith("exported 1 notes")), logs.map((l) => l.message).join("; "));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

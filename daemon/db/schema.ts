@@ -202,7 +202,7 @@ export interface JobsTable {
   batch_id: number;
   episode_id: number;
   state: "waiting" | "active" | "waiting-review" | "completed" | "failed" | "cancelled";
-  stage: "analyze" | "review" | "render" | "done";
+  stage: "analyze" | "review" | "render" | "export" | "done";
   stage_percent: ColumnType<number, number | undefined, number>;
   percent: ColumnType<number, number | undefined, number>;
   eta_ms: number | null;
@@ -211,6 +211,7 @@ export interface JobsTable {
   error: string | null;
   run_id: number | null;
   render_ids: ColumnType<number[], number[] | undefined, number[]>;
+  export_path: string | null;
   created_at: ColumnType<Date, Date | string | undefined, never>;
   started_at: Date | null;
   finished_at: Date | null;

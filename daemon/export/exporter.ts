@@ -30,7 +30,7 @@ import {
   type ExportRequestInput,
   exportRequestSchema,
   type ExportResult,
-} from "./schemas.ts";
+} from "../../shared/export.ts";
 import { type ClipTiming, clipTiming } from "./timing.ts";
 
 /** There is nothing to export: no approved expression (or the named ones are not exportable). */

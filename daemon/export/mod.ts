@@ -38,6 +38,6 @@ export {
   exportRequestSchema,
   type ExportResult,
   exportResultSchema,
-} from "./schemas.ts";
+} from "../../shared/export.ts";
 export { type ClipTiming, clipTiming, findLineCue, type TimingOptions } from "./timing.ts";
 export { crc32, ZipWriter } from "./zip.ts";

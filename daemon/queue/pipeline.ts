@@ -24,6 +24,7 @@ import { type AnalysisOptionsInput, analysisOptionsSchema, type AnalysisRun } fr
 import { type Render, type RenderOptionsInput, renderOptionsSchema } from "../../shared/render.ts";
 import type { DB } from "../db/schema.ts";
 import type { Logger } from "../log.ts";
+import type { ExportRequestInput, ExportResult } from "../../shared/export.ts";
 import type { NewEvent } from "../events/mod.ts";
 import { reviewExpressions } from "../analysis/repository.ts";
 import { LlmError } from "../analysis/llm.ts";
@@ -62,6 +63,11 @@ export interface StageWork {
   ): Promise<Render[]>;
   /** Puts a video on the publishing calendar (the next free slot); for batches that auto-schedule. */
   schedule?(renderId: number): Promise<{ slotAt: string }>;
+  /** Exports expressions (an Anki deck, CSV, TSV or JSON); for batches that ask for it. */
+  export?(
+    request: ExportRequestInput,
+    hooks: { signal?: AbortSignal; onProgress?: (fraction: number) => void },
+  ): Promise<ExportResult>;
 }
 
 /** Errors of input that can never succeed as it is: failing at once, with no retry. */
@@ -94,6 +100,9 @@ function overall(stage: Stage, fraction: number): number {
   if (stage === "analyze") return 100 * STAGE_WEIGHTS.analyze * fraction;
   if (stage === "review") return 100 * STAGE_WEIGHTS.analyze;
   if (stage === "render") return 100 * (STAGE_WEIGHTS.analyze + STAGE_WEIGHTS.render * fraction);
+  if (stage === "export") {
+    return 100 * (STAGE_WEIGHTS.analyze + STAGE_WEIGHTS.render + STAGE_WEIGHTS.export * fraction);
+  }
   return 100;
 }
 
@@ -387,7 +396,8 @@ export class Pipeline {
         .where("id", "=", attemptId).execute();
     try {
       if (stage === "analyze") await this.#analyze(job, stop);
-      else await this.#render(job, stop);
+      else if (stage === "render") await this.#render(job, stop);
+      else await this.#export(job, stop);
       await finishAttempt("completed");
       return { ok: true };
     } catch (error) {
@@ -505,18 +515,54 @@ export class Pipeline {
     if (failed) throw siblings.signal.aborted && !signal.aborted ? siblings.signal.reason : failed.reason;
     const rendered = results.map((r) => (r as PromiseFulfilledResult<Render[]>).value);
     const renderIds = [...kept.map((r) => r.id), ...rendered.flat().map((r) => r.id)];
-    await db.updateTable("jobs").set({
+    await db.updateTable("jobs").set({ render_ids: renderIds }).where("id", "=", job.id).execute();
+    await this.#jobLog(job.id, "info", `rendered ${renderIds.length} videos`, { renderIds });
+    if (job.options.autoSchedule) await this.#schedule(job.id, renderIds);
+    if (job.options.export) {
+      // the export is a stage of its own: its own queue, progress, cancel and retry
+      const { numUpdatedRows } = await db.updateTable("jobs").set({
+        state: "waiting",
+        stage: "export",
+        stage_percent: 0,
+        percent: overall("export", 0),
+        eta_ms: null,
+      }).where("id", "=", job.id).where("state", "=", "active").executeTakeFirst();
+      if (numUpdatedRows) await this.#enqueue(job.id, job.generation, "export", job.priority);
+      await this.#settled(job.batch_id, job.id);
+      return;
+    }
+    await this.#complete(job);
+  }
+
+  /** The episode's expressions exported as the batch asked; the job is then complete. */
+  async #export(job: Awaited<ReturnType<typeof jobContext>>, signal: AbortSignal): Promise<void> {
+    const { export: wanted } = job.options;
+    if (!wanted || !this.deps.work.export) throw new Error("this daemon cannot export");
+    const result = await this.deps.work.export(
+      { episodeIds: [job.episode_id], format: wanted.format, options: wanted.options },
+      { signal, onProgress: (fraction) => this.#reportProgress(job, "export", fraction, null) },
+    );
+    await this.deps.db.updateTable("jobs").set({ export_path: result.path }).where("id", "=", job.id)
+      .execute();
+    await this.#jobLog(job.id, "info", `exported ${result.notes} notes to ${result.path}`, {
+      format: result.format,
+      cards: result.cards,
+      mediaFiles: result.mediaFiles,
+    });
+    await this.#complete(job);
+  }
+
+  async #complete(job: { id: number; batch_id: number }): Promise<void> {
+    await this.deps.db.updateTable("jobs").set({
       state: "completed",
       stage: "done",
       stage_percent: 100,
       percent: 100,
       eta_ms: null,
       error: null,
-      render_ids: renderIds,
       finished_at: new Date(),
     }).where("id", "=", job.id).where("state", "=", "active").execute();
-    await this.#jobLog(job.id, "info", `completed with ${renderIds.length} videos`, { renderIds });
-    if (job.options.autoSchedule) await this.#schedule(job.id, renderIds);
+    await this.#jobLog(job.id, "info", "completed");
     await this.#settled(job.batch_id, job.id);
   }
 

@@ -63,6 +63,7 @@ export function toJob(row: JobRow): Job {
     error: row.error,
     runId: row.run_id,
     renderIds: row.render_ids,
+    exportPath: row.export_path,
     createdAt: iso(row.created_at)!,
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),

@@ -46,7 +46,8 @@ export const SETTINGS = {
   "queue.concurrency": z.object({
     analyze: z.number().int().min(1).max(20),
     render: z.number().int().min(1).max(20),
-  }).default({ analyze: 2, render: Math.max(1, Math.floor(navigator.hardwareConcurrency / 2)) }),
+    export: z.number().int().min(1).max(20).default(1),
+  }).default({ analyze: 2, render: Math.max(1, Math.floor(navigator.hardwareConcurrency / 2)), export: 1 }),
   /** Runs of a stage before a transient failure fails the job, and the first backoff (doubling). */
   "queue.retries": z.object({
     attempts: z.number().int().min(1).max(10),

@@ -412,6 +412,7 @@ export function jobOf(fields: Partial<Job> & { id: number; batchId: number; epis
     error: null,
     runId: null,
     renderIds: [],
+    exportPath: null,
     createdAt: "2026-11-21T10:00:00.000Z",
     startedAt: null,
     finishedAt: null,

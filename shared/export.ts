@@ -1,6 +1,6 @@
 /**
- * The contract of exports (to move to `shared/` when `export.anki` is wired): what to export,
- * in which format, with which timing, and what came out.
+ * The contract of exports: what to export, in which format, with which timing, and what came out.
+ * @module
  */
 import { z } from "zod";
 
