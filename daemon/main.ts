@@ -36,7 +36,7 @@ import { LlmPool } from "./analysis/llm_pool.ts";
 import { systemClock } from "./clock.ts";
 import { SettingsStore } from "./settings/mod.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { CancelChannel, Pipeline, QueueHub, SHUTDOWN_REASON } from "./queue/mod.ts";
+import { CancelChannel, ExportJobs, Pipeline, QueueHub, SHUTDOWN_REASON } from "./queue/mod.ts";
 import {
   describeRedisTarget,
   ManagedRedis,
@@ -326,6 +326,17 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
     });
     if (queues.runsWorkers) pipeline.startWorkers(await settings.get("queue.concurrency"));
     lifecycle.onShutdown(Stage.queues, "settle batches", () => pipeline.close());
+    const exports = new ExportJobs({
+      queues,
+      connection,
+      prefix: config.redisPrefix,
+      cancels,
+      export: (request, hooks) => exporter.export(request, hooks),
+      publish: (event) => events.publish(event),
+      log: log.child({ component: "export" }),
+    });
+    if (queues.runsWorkers) exports.start();
+    lifecycle.onShutdown(Stage.queues, "close export events", () => exports.close());
 
     const youtube = new YouTubeClient({ ...youtubeUrls, token: (force) => youtubeAuth.token(force) });
     lifecycle.onShutdown(Stage.connections, "close YouTube client", () => youtube.close());
@@ -359,6 +370,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       analysis,
       renderer,
       pipeline,
+      exports,
       scheduler,
       youtube: { auth: youtubeAuth },
       settings,

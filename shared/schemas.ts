@@ -193,6 +193,13 @@ export const settingsChangedEventSchema = z.object({
   data: z.object({ keys: z.array(z.string()), by: z.string() }),
 });
 
+/** Progress of an export asked for by hand (at most four a second). */
+export const exportProgressEventSchema = z.object({
+  type: z.literal("export.progress"),
+  ...eventBase,
+  data: z.object({ exportId: z.string(), percent: z.number() }),
+});
+
 /** Every event kind `events.subscribe` delivers. */
 export const appEventSchema = z.discriminatedUnion("type", [
   logEventSchema,
@@ -207,6 +214,7 @@ export const appEventSchema = z.discriminatedUnion("type", [
   scheduleChangedEventSchema,
   quotaChangedEventSchema,
   settingsChangedEventSchema,
+  exportProgressEventSchema,
 ]);
 /** See {@link appEventSchema}. */
 export type AppEvent = z.infer<typeof appEventSchema>;
@@ -226,6 +234,7 @@ export const EVENT_TYPES = [
   "schedule.changed",
   "quota.changed",
   "settings.changed",
+  "export.progress",
 ] as const satisfies readonly AppEventType[];
 
 /** Input of `events.subscribe`. `lastEventId` is filled in by the client when it reconnects. */

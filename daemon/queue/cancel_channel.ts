@@ -9,7 +9,7 @@ export class CancelChannel {
   readonly #publisher: Redis;
   readonly #subscriber: Redis;
   readonly #channel: string;
-  readonly #listeners = new Set<(jobId: number) => void>();
+  readonly #listeners = new Set<(id: string) => void>();
   readonly #ready: Promise<unknown>;
 
   constructor(options: { connection: RedisOptions; prefix: string; log: Logger }) {
@@ -20,22 +20,21 @@ export class CancelChannel {
       client.on("error", (error) => options.log.warn("cancel channel connection error", { error }));
     }
     this.#subscriber.on("message", (_channel: string, message: string) => {
-      const jobId = Number(message);
-      if (Number.isInteger(jobId)) { for (const listener of this.#listeners) listener(jobId); }
+      for (const listener of this.#listeners) listener(message);
     });
     this.#ready = this.#subscriber.subscribe(this.#channel)
       .catch((error) => options.log.warn("cannot subscribe to the cancel channel", { error }));
   }
 
-  /** Calls `listener` with the id of every job cancelled anywhere. */
-  onCancel(listener: (jobId: number) => void): void {
+  /** Calls `listener` with the id of everything cancelled anywhere (a job's id, an export's). */
+  onCancel(listener: (id: string) => void): void {
     this.#listeners.add(listener);
   }
 
-  /** Tells every daemon (this one included) to abort the job if it runs it. */
-  async cancel(jobId: number): Promise<void> {
+  /** Tells every daemon (this one included) to abort the work with this id if it runs it. */
+  async cancel(id: number | string): Promise<void> {
     await this.#ready;
-    await this.#publisher.publish(this.#channel, String(jobId));
+    await this.#publisher.publish(this.#channel, String(id));
   }
 
   async close(): Promise<void> {

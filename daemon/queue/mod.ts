@@ -5,6 +5,7 @@
  */
 export { type QueueCounts, QueueHub } from "./queue_hub.ts";
 export { CancelChannel } from "./cancel_channel.ts";
+export { ExportJobs } from "./exports.ts";
 export { isTransient, Pipeline, PROGRESS_INTERVAL_MS, SHUTDOWN_REASON, type StageWork } from "./pipeline.ts";
 export {
   getBatch,

@@ -136,7 +136,7 @@ export class Pipeline {
     },
   ) {
     this.#log = deps.log.child({ component: "pipeline" });
-    deps.cancels.onCancel((jobId) => this.#running.get(jobId)?.abort(new Error("cancelled")));
+    deps.cancels.onCancel((id) => this.#running.get(Number(id))?.abort(new Error("cancelled")));
   }
 
   /** Starts this daemon's stage workers (none on an API-only daemon). */

@@ -7,7 +7,7 @@ import type { HealthMonitor } from "../health/mod.ts";
 import type { Analyzer } from "../analysis/mod.ts";
 import type { LibraryScanner } from "../library/mod.ts";
 import type { Renderer } from "../render/mod.ts";
-import type { Pipeline } from "../queue/mod.ts";
+import type { ExportJobs, Pipeline } from "../queue/mod.ts";
 import type { Scheduler } from "../schedule/mod.ts";
 import type { YouTubeAuth } from "../youtube/mod.ts";
 import type { SettingsStore } from "../settings/mod.ts";
@@ -30,6 +30,7 @@ export interface Services {
   analysis: Analyzer;
   renderer: Renderer;
   pipeline: Pipeline;
+  exports: ExportJobs;
   scheduler: Scheduler;
   youtube: { auth: YouTubeAuth };
   settings: SettingsStore;

@@ -27,6 +27,9 @@ const CODES: Record<string, Code> = {
   ScheduleConflictError: "CONFLICT",
   ScheduleNotFoundError: "NOT_FOUND",
   YouTubeAuthError: "PRECONDITION_FAILED",
+  NothingToExportError: "PRECONDITION_FAILED",
+  ExportMediaError: "UNPROCESSABLE_CONTENT",
+  ExportCancelledError: "CLIENT_CLOSED_REQUEST",
 };
 
 /** The TRPCError for a domain error, or undefined for anything else (an internal error). */

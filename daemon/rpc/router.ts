@@ -1,6 +1,7 @@
 import { analysisRouter } from "./analysis_router.ts";
 import { batchesRouter } from "./batches_router.ts";
 import { eventsRouter } from "./events_router.ts";
+import { exportRouter } from "./export_router.ts";
 import { expressionsRouter } from "./expressions_router.ts";
 import { healthRouter } from "./health_router.ts";
 import { jobsRouter } from "./jobs_router.ts";
@@ -27,6 +28,7 @@ export const appRouter = router({
   schedule: scheduleRouter,
   quota: quotaRouter,
   youtube: youtubeRouter,
+  export: exportRouter,
 });
 
 /** The type of {@link appRouter}. */
