@@ -11,6 +11,7 @@ import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
 import { EventBus } from "./events/mod.ts";
 import {
+  collectPipelineMetrics,
   databaseCheck,
   ffmpegCheck,
   HealthMonitor,
@@ -393,6 +394,15 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
           eventSubscribers: events.subscriberCount,
           rssBytes: memory.rss,
           heapUsedBytes: memory.heapUsed,
+          eventLagMs: events.deliveryLagMs,
+          pipeline: await collectPipelineMetrics(
+            database.db,
+            () => pipeline.stats(),
+            await settings.get("quota.project"),
+          ).catch((error) => {
+            log.warn("cannot read the pipeline's metrics", { error });
+            return undefined;
+          }),
         });
       },
       log,

@@ -52,6 +52,7 @@ function parseEntry(id: string, fields: string[], log: Logger): StreamedEvent | 
  * what it missed from the stream, then live events, without gaps or repeats.
  */
 export class EventBus implements AsyncDisposable {
+  #lagMs = 0;
   readonly stream: string;
   readonly #writer: Redis;
   readonly #options: RedisOptions;
@@ -93,6 +94,11 @@ export class EventBus implements AsyncDisposable {
   /** Number of live subscribers in this process. */
   get subscriberCount(): number {
     return this.#subscribers.size;
+  }
+
+  /** How long after publication the last event was read from the stream, in ms. */
+  get deliveryLagMs(): number {
+    return this.#lagMs;
   }
 
   /** Appends an event to the stream; resolves to its id. */
@@ -212,7 +218,11 @@ export class EventBus implements AsyncDisposable {
           for (const [id, fields] of entries) {
             cursor = id;
             const parsed = parseEntry(id, fields, this.#log);
-            if (parsed) this.#fanOut(parsed);
+            if (parsed) {
+              // how long after its publication this daemon read the event (the stream id is its time)
+              this.#lagMs = Math.max(0, Date.now() - Number(id.split("-")[0]));
+              this.#fanOut(parsed);
+            }
           }
         }
       } catch (error) {

@@ -14,3 +14,4 @@ export {
 } from "./checks.ts";
 export { type CheckResult, type HealthCheck, HealthMonitor, overallStatus } from "./health_monitor.ts";
 export { type MetricsInput, renderMetrics } from "./metrics.ts";
+export { collectPipelineMetrics, type PipelineMetrics } from "./pipeline_metrics.ts";
