@@ -17,7 +17,7 @@
  * Needs a PostgreSQL and a Redis: TEST_DATABASE_URL and TEST_REDIS_URL, as scripts/test sets
  * them (each run gets its own schema and Redis prefix, removed afterwards).
  *
- *   deno task bench:queue [--json] [--jobs 200] [--runs 3] [--single] [--sample DIR] [--only noop|batch]
+ *   deno task bench:queue [--json] [--jobs 200] [--runs 3] [--single | --workers N] [--sample DIR] [--only noop|batch]
  *
  * --jobs and --runs: the no-op batches' size and how many are timed (the median is reported);
  * --single runs the batch in one daemon of role `all` instead of an API and a worker daemon;
@@ -57,6 +57,8 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const JOBS = Number(option("--jobs") ?? 200);
 const RUNS = Number(option("--runs") ?? 3);
 const single = args.includes("--single");
+/** Worker daemons beside the API daemon (`--workers N`, default 1). */
+const workerCount = args.includes("--workers") ? Math.max(1, Number(args[args.indexOf("--workers") + 1])) : 1;
 const sampleDir = option("--sample");
 const only = option("--only");
 const REPLY_MS = 800;
@@ -614,11 +616,12 @@ async function sampleBatch() {
     const apiDaemon = await startDaemonProcess({ env: { ...env, LINGOREEL_ROLE: single ? "all" : "api" } });
     cleanups.push(() => apiDaemon[Symbol.asyncDispose]());
     daemons.push(apiDaemon);
-    let worker = apiDaemon;
-    if (!single) {
-      worker = await startDaemonProcess({ env: { ...env, LINGOREEL_ROLE: "worker" } });
+    const workers = single ? [apiDaemon] : [];
+    for (let i = 0; !single && i < workerCount; i++) {
+      const worker = await startDaemonProcess({ env: { ...env, LINGOREEL_ROLE: "worker" } });
       cleanups.push(() => worker[Symbol.asyncDispose]());
       daemons.push(worker);
+      workers.push(worker);
     }
     const api = await connect({ url: apiDaemon.info.url, token });
     cleanups.push(() => api.close());
@@ -654,7 +657,7 @@ async function sampleBatch() {
     const episodes = (await api.library.list.query({})).items;
     if (episodes.length < 2) throw new Error(`the sample library has ${episodes.length} episodes`);
 
-    const watcher = watchChildren(worker.child.pid, [worker.dataDir, outputDir]);
+    const watchers = workers.map((w) => watchChildren(w.child.pid, [w.dataDir, outputDir]));
     const started = Date.now();
     const batchDone = new Promise<void>((resolve) => (finished = resolve));
     ({ batchId } = await api.batches.create.mutate({ episodeIds: episodes.map((e) => e.id) }));
@@ -671,7 +674,14 @@ async function sampleBatch() {
       if (i > 600) throw new Error("the sample batch did not finish within 20 minutes");
     }
     if (subscriptionError) throw subscriptionError;
-    const { runs, others } = watcher.stop();
+    const stopped = watchers.map((w) => w.stop());
+    const runs = stopped.flatMap((w) => w.runs);
+    const others = stopped.reduce((n, w) => n + w.others, 0);
+    // the daemons' own peak memory (ffmpeg and ffprobe are other processes, not counted)
+    const peakRssMb = await Promise.all(daemons.map(async (d) => {
+      const status = await Deno.readTextFile(`/proc/${d.child.pid}/status`).catch(() => "");
+      return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+    }));
     const batch = await api.batches.get.query({ id: batchId });
     if (!batch.finishedAt) throw new Error(`batch ${batchId} ended ${batch.state} without finishing`);
     const ended = Date.parse(batch.finishedAt);
@@ -760,7 +770,10 @@ async function sampleBatch() {
     jobs.sort((a, b) => a.episode.localeCompare(b.episode));
 
     return {
-      topology: single ? "one daemon (role all)" : "API daemon + worker daemon",
+      topology: single
+        ? "one daemon (role all)"
+        : `API daemon + ${workerCount} worker daemon${workerCount > 1 ? "s" : ""}`,
+      peakRssMb,
       episodes: episodes.length,
       replyDelayMs: REPLY_MS,
       batchState: batch.state,
@@ -882,6 +895,9 @@ if (json) {
       })`,
     );
     console.log(`    waiting for the LLM   ${s(sample.llmMs)} (${sample.llmCalls} calls)`);
+    console.log(
+      `    daemon peak RSS       ${sample.peakRssMb.map((mb) => `${mb} MB`).join(", ")} (ffmpeg excluded)`,
+    );
     console.log(
       `    either                ${s(sample.busyMs)} → ${sample.share}% of the wall time (aim ≥ 85%: ${
         sample.ok ? "ok" : "UNDER"
