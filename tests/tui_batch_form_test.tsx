@@ -5,6 +5,7 @@
  * goes on to the Jobs screen; invalid options and the daemon's errors stay in the form.
  */
 import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
+import { batchOptionsSchema } from "../shared/jobs.ts";
 import type { Episode } from "../shared/schemas.ts";
 import { BatchForm } from "../tui/batch_form.ts";
 import { ESTIMATE_DELAY_MS } from "../tui/hooks/use_batch_estimate.ts";
@@ -72,6 +73,7 @@ Deno.test("b opens the batch form for the selection with the daemon's defaults, 
   assertMatch(fieldLine(frame, "Kinds"), /● short {2}○ long {2}○ both/);
   assertMatch(fieldLine(frame, "Render mode"), /● combined {2}○ separate/);
   assertMatch(fieldLine(frame, "Review"), /● auto {2}○ wait/);
+  assertMatch(fieldLine(frame, "Export"), /● no {2}○ anki {2}○ csv {2}○ tsv {2}○ json/);
   assertStringIncludes(
     joined(frame),
     "Estimate for 2 episodes: 6 chunks, 4 LLM calls, 2 cached · 10,400 prompt + 2,200 output tokens · " +
@@ -106,7 +108,7 @@ Deno.test("changed options ask for a new estimate once typing pauses, and Enter 
   assertEquals(fake.estimateCalls[1].options?.targetLanguages, ["es", "fr"]);
 
   // Level: one step right; expressions: 5; kinds: both; render mode: separate; review: wait;
-  // schedule: yes.
+  // schedule: yes; export: csv.
   await press(
     app,
     TAB,
@@ -125,9 +127,13 @@ Deno.test("changed options ask for a new estimate once typing pauses, and Enter 
     TAB,
     RIGHT,
   );
-  const form = plain(await waitForFrame(app, (f) => f.includes("● yes"), "the options chosen"));
+  let form = plain(await waitForFrame(app, (f) => f.includes("● yes"), "the schedule chosen"));
   assertMatch(fieldLine(form, "Schedule"), /○ no {2}● yes/);
   assertStringIncludes(form, "each finished video goes on the publishing calendar");
+  await press(app, TAB, RIGHT, RIGHT);
+  form = plain(await waitForFrame(app, (f) => f.includes("● csv"), "the options chosen"));
+  assertMatch(fieldLine(form, "Export"), /○ no {2}○ anki {2}● csv {2}○ tsv/);
+  assertStringIncludes(joined(form), "exported once its videos are done: csv: notes to import in Anki");
   assertMatch(fieldLine(form, "Review"), /○ auto {2}● wait/);
   assertMatch(fieldLine(form, "Level"), /● upper intermediate/);
   assertMatch(fieldLine(form, "Expressions"), /Expressions\s+5\s/);
@@ -158,6 +164,7 @@ Deno.test("changed options ask for a new estimate once typing pauses, and Enter 
       render: { kinds: ["short", "long"] },
       review: "wait",
       autoSchedule: true,
+      export: { format: "csv" },
     },
   }]);
   assertStringIncludes(started, "✓ Batch 1 started: 2 jobs (1, 2)");
@@ -173,7 +180,10 @@ Deno.test("changed options ask for a new estimate once typing pauses, and Enter 
   );
   assertStringIncludes(jobs, "Batches — 1 batch");
   assertMatch(jobs, /› #1 .*▶ active\s+0\/2 done · 2 waiting/);
-  assertStringIncludes(jobs, "Batch 1 — review wait · short, long · es, fr · upper intermediate");
+  assertStringIncludes(
+    jobs,
+    "Batch 1 — review wait · export csv · short, long · es, fr",
+  );
 
   // Back in the Library the form is closed and the selection it was for is cleared.
   await press(app, "2");
@@ -301,6 +311,17 @@ Deno.test("BatchForm turns its fields into the daemon's options and checks them 
       autoSchedule: false,
     },
   });
+  const exportField = form.fields.find((field) => field.name === "export");
+  if (exportField?.kind !== "choice") throw new Error("no export field");
+  for (const format of ["anki", "csv", "tsv", "json"] as const) {
+    exportField.chosen = exportField.choices.findIndex((choice) => choice.value === format);
+    const result = form.result();
+    if (result.kind !== "ok") throw new Error(result.error);
+    assertEquals(result.options.export, { format });
+    // The daemon fills in the export's options.
+    assertEquals(batchOptionsSchema.parse(result.options).export?.options.paddingBeforeMs, 250);
+  }
+  exportField.chosen = 0;
   const languages = form.fields.find((field) => field.name === "languages");
   if (languages?.kind !== "text") throw new Error("no languages field");
   languages.value = { text: "ES, Fr ,de", cursor: 0 };

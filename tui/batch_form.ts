@@ -11,11 +11,25 @@ import {
   analysisOptionsSchema,
   LEVELS,
 } from "../shared/analysis.ts";
+import { type ExportFormat, exportFormatSchema } from "../shared/export.ts";
 import type { BatchOptionsInput } from "../shared/jobs.ts";
 import { type RenderKind, renderOptionsSchema } from "../shared/render.ts";
 import type { Episode } from "../shared/schemas.ts";
+import { FORMAT_HINTS } from "./export_form.ts";
 import { splitList } from "./expression_form.ts";
-import { editText, type TextField, textField } from "./text_edit.ts";
+import {
+  type Choice,
+  type ChoiceFormField as AnyChoiceField,
+  choiceFormField,
+  choicesOf,
+  chosenValue,
+  editField,
+  stepFocus,
+  type TextFormField as AnyTextField,
+  textFormField,
+} from "./form_fields.ts";
+
+export type { Choice } from "./form_fields.ts";
 
 /** The most episodes one batch (and one estimate) takes. */
 export const MAX_BATCH_EPISODES = 50;
@@ -23,31 +37,13 @@ export const MAX_BATCH_EPISODES = 50;
 const ANALYSIS_DEFAULTS = analysisOptionsSchema.parse({});
 const RENDER_DEFAULTS = renderOptionsSchema.parse({});
 
-/** One value of a choice field, as the form shows it. */
-export interface Choice {
-  readonly value: string;
-  readonly label: string;
-}
+/** A field of the batch form typed as text. */
+export type TextFormField = AnyTextField<"languages" | "count">;
 
-/** A field typed as text. */
-export interface TextFormField {
-  readonly kind: "text";
-  readonly name: "languages" | "count";
-  readonly label: string;
-  /** What the field means, shown while it has the focus. */
-  readonly hint: string;
-  value: TextField;
-}
-
-/** A field that takes one of a few values, cycled with ←/→ or Space. */
-export interface ChoiceFormField {
-  readonly kind: "choice";
-  readonly name: "level" | "kinds" | "renderMode" | "review" | "schedule";
-  readonly label: string;
-  readonly choices: readonly Choice[];
-  /** An index into {@link choices}. */
-  chosen: number;
-}
+/** A field of the batch form that takes one of a few values, cycled with ←/→ or Space. */
+export type ChoiceFormField = AnyChoiceField<
+  "level" | "kinds" | "renderMode" | "review" | "schedule" | "export"
+>;
 
 /** One field of the batch form. */
 export type BatchFormField = TextFormField | ChoiceFormField;
@@ -95,6 +91,12 @@ const CHOICE_HINTS: Readonly<Record<ChoiceFormField["name"], (value: string) => 
     value === "yes"
       ? "yes: each finished video goes on the publishing calendar, in the next free slot (Schedule, 6)"
       : "no: place the videos yourself on the Schedule screen (6)",
+  export: (value) =>
+    value === "no"
+      ? "no: export later from the Jobs screen (5, e) or the Library (2, e)"
+      : `Each episode's approved expressions are exported once its videos are done: ${
+        FORMAT_HINTS[value as ExportFormat]
+      }`,
 };
 
 /** The batch form for some episodes; mutable, its owner re-renders after each change. */
@@ -115,40 +117,27 @@ export class BatchForm {
 
   constructor(episodes: readonly Episode[]) {
     this.episodes = episodes;
-    const choice = (
-      name: ChoiceFormField["name"],
-      label: string,
-      choices: readonly Choice[],
-      initial: string,
-    ): ChoiceFormField => ({
-      kind: "choice",
-      name,
-      label,
-      choices,
-      chosen: Math.max(0, choices.findIndex((c) => c.value === initial)),
-    });
+    const choice = choiceFormField<ChoiceFormField["name"]>;
     const initialKinds = RENDER_DEFAULTS.kinds.length > 1 ? "both" : RENDER_DEFAULTS.kinds[0];
     this.fields = [
-      {
-        kind: "text",
-        name: "languages",
-        label: "Languages",
-        hint: "Translations and titles in these languages: ISO 639-1 codes, comma-separated, up to 5",
-        value: textField(ANALYSIS_DEFAULTS.targetLanguages.join(", ")),
-      },
+      textFormField(
+        "languages",
+        "Languages",
+        ANALYSIS_DEFAULTS.targetLanguages.join(", "),
+        "Translations and titles in these languages: ISO 639-1 codes, comma-separated, up to 5",
+      ),
       choice(
         "level",
         "Level",
         Object.keys(LEVELS).map((value) => ({ value, label: LEVEL_LABELS[value as keyof typeof LEVELS] })),
         ANALYSIS_DEFAULTS.level,
       ),
-      {
-        kind: "text",
-        name: "count",
-        label: "Expressions",
-        hint: "How many expressions each episode keeps after ranking (1–100)",
-        value: textField(String(ANALYSIS_DEFAULTS.expressionsPerEpisode)),
-      },
+      textFormField(
+        "count",
+        "Expressions",
+        String(ANALYSIS_DEFAULTS.expressionsPerEpisode),
+        "How many expressions each episode keeps after ranking (1–100)",
+      ),
       choice("kinds", "Kinds", KIND_CHOICES, initialKinds),
       choice(
         "renderMode",
@@ -163,6 +152,7 @@ export class BatchForm {
         "auto",
       ),
       choice("schedule", "Schedule", [{ value: "no", label: "no" }, { value: "yes", label: "yes" }], "no"),
+      choice("export", "Export", choicesOf(["no", ...exportFormatSchema.options]), "no"),
     ];
   }
 
@@ -175,13 +165,12 @@ export class BatchForm {
   get hint(): string {
     const field = this.fields[this.focus];
     if (field.kind === "text") return field.hint;
-    return CHOICE_HINTS[field.name](field.choices[field.chosen].value);
+    return CHOICE_HINTS[field.name](chosenValue(field));
   }
 
   /** Moves the focus `step` fields on, wrapping around (Tab, ↓, Shift-Tab, ↑). */
   step(step: number): void {
-    const n = this.fields.length;
-    this.focus = (((this.focus + step) % n) + n) % n;
+    this.focus = stepFocus(this.focus, step, this.fields.length);
   }
 
   /**
@@ -189,18 +178,7 @@ export class BatchForm {
    * choice. Returns whether the key was one that edits the field.
    */
   edit(input: string, key: Key): boolean {
-    const field = this.fields[this.focus];
-    if (field.kind === "text") {
-      const next = editText(field.value, input, key);
-      if (!next) return false;
-      field.value = next;
-      return true;
-    }
-    const n = field.choices.length;
-    if (key.leftArrow) field.chosen = (field.chosen + n - 1) % n;
-    else if (key.rightArrow || (input === " " && !key.ctrl)) field.chosen = (field.chosen + 1) % n;
-    else return false;
-    return true;
+    return editField(this.fields[this.focus], input, key);
   }
 
   #text(name: TextFormField["name"]): { text: string; index: number } {
@@ -210,8 +188,7 @@ export class BatchForm {
   }
 
   #choice(name: ChoiceFormField["name"]): string {
-    const field = this.fields.find((f) => f.name === name) as ChoiceFormField;
-    return field.choices[field.chosen].value;
+    return chosenValue(this.fields.find((f) => f.name === name) as ChoiceFormField);
   }
 
   /** The analysis options typed so far, or why they cannot be sent. */
@@ -251,6 +228,7 @@ export class BatchForm {
   result(): BatchFormResult {
     const analysis = this.analysisOptions();
     if (analysis.kind === "invalid") return analysis;
+    const exportFormat = this.#choice("export");
     return {
       kind: "ok",
       options: {
@@ -258,6 +236,7 @@ export class BatchForm {
         render: { kinds: KINDS[this.#choice("kinds")] },
         review: this.#choice("review") as "auto" | "wait",
         autoSchedule: this.#choice("schedule") === "yes",
+        ...(exportFormat === "no" ? {} : { export: { format: exportFormat as ExportFormat } }),
       },
     };
   }

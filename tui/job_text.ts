@@ -45,10 +45,14 @@ export function pausedText(stats: readonly QueueStats[]): { text: string; paused
   return { text: `‖ ${paused.join(", ")} paused`, paused: true };
 }
 
-/** `review auto · short, long · es, fr · intermediate`: what a batch was started with. */
+/**
+ * `review auto · export anki · short, long · es, fr · intermediate`: what a batch was started
+ * with.
+ */
 export function batchOptionsText(batch: Batch): string {
   const { analysis, render, review } = batch.options;
   const parts = [`review ${review}`];
+  if (batch.options.export) parts.push(`export ${batch.options.export.format}`);
   if (render.kinds) parts.push(render.kinds.join(", "));
   if (analysis.targetLanguages) parts.push(analysis.targetLanguages.join(", "));
   if (analysis.level) parts.push(analysis.level.replace("_", " "));

@@ -1,7 +1,7 @@
 /**
  * What the Jobs screen shows and where the person is in it: the batches (newest first), the
- * jobs of the batch under the cursor, which of the two lists has the keys, and the latest
- * message. Events patch rows in place (`job.progress` four times a second per job must not cost
+ * jobs of the batch under the cursor, which of the two lists has the keys, the latest
+ * message, and the form that exports a batch. Events patch rows in place (`job.progress` four times a second per job must not cost
  * a reload each); a reload replaces the rows and keeps each cursor on its row.
  *
  * A small store outside React, like `LibraryView` and `OutputsView` and for the same reasons:
@@ -10,6 +10,7 @@
  */
 import { type Batch, FINISHED_JOB_STATES, type Job, type JobState } from "../shared/jobs.ts";
 import type { AppEvent } from "../shared/schemas.ts";
+import { ExportForm, type ExportTarget } from "./export_form.ts";
 import type { Notice } from "./library_view.ts";
 import { jumpRow, moveCursor } from "./list_cursor.ts";
 
@@ -96,6 +97,8 @@ export class JobsView {
   loaded = false;
   pane: JobsPane = "batches";
   notice: Notice | undefined;
+  /** The form that exports a batch, while it is open. */
+  exportForm: ExportForm | undefined;
   /** A batch to put the cursor on once it is listed (one just started). */
   #wanted: number | undefined;
   /** The batch under the cursor when the jobs were last cleared for it. */
@@ -254,6 +257,23 @@ export class JobsView {
       const sum = this.jobs.rows.reduce((total, j) => total + (finished(j.state) ? 100 : j.percent), 0);
       this.batches.replace({ ...batch, percent: Math.round((sum / this.jobs.rows.length) * 10) / 10 });
     }
+    this.#changed();
+  }
+
+  /** Tells subscribers about a change made from outside, e.g. to the {@link exportForm}. */
+  touch(): void {
+    this.#changed();
+  }
+
+  /** Opens the export form for `target`. */
+  openExport(target: ExportTarget): void {
+    this.exportForm = new ExportForm(target);
+    this.#changed();
+  }
+
+  /** Closes the export form. */
+  closeExport(): void {
+    this.exportForm = undefined;
     this.#changed();
   }
 

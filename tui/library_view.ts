@@ -1,7 +1,7 @@
 /**
  * What the Library screen shows and where the person is in it: the rows (after the filter),
- * the cursor, the selection, a range being selected, the filter being typed, and whether the
- * details of an episode are open.
+ * the cursor, the selection, a range being selected, the filter being typed, whether the
+ * details of an episode are open, and the batch and export forms.
  *
  * It is a small store outside React (read through `useSyncExternalStore`), for two reasons.
  * Keys that arrive together (a paste, a burst from tmux) are all handled before React renders
@@ -12,6 +12,7 @@
  */
 import type { Episode } from "../shared/schemas.ts";
 import { BatchForm } from "./batch_form.ts";
+import { ExportForm, type ExportTarget } from "./export_form.ts";
 import { buildRows, type EpisodeGroup, groupEpisodes, type LibraryRows, NO_ROWS } from "./library_rows.ts";
 import { clampRow, jumpRow, scrollWithin } from "./list_cursor.ts";
 import type { ColorRole } from "./theme.ts";
@@ -59,6 +60,8 @@ export class LibraryView {
   notice: Notice | undefined;
   /** The form that starts a batch, while it is open. */
   batch: BatchForm | undefined;
+  /** The form that exports episodes, while it is open. */
+  exportForm: ExportForm | undefined;
 
   /** For `useSyncExternalStore`. */
   readonly subscribe = (listener: () => void): () => void => {
@@ -309,6 +312,19 @@ export class LibraryView {
       this.#shownSelected = 0;
     }
     this.batch = undefined;
+    this.#changed();
+  }
+
+  /** Opens the export form for `target`. */
+  openExport(target: ExportTarget): void {
+    this.#range = undefined;
+    this.exportForm = new ExportForm(target);
+    this.#changed();
+  }
+
+  /** Closes the export form (the selection stays: the same episodes may be exported again). */
+  closeExport(): void {
+    this.exportForm = undefined;
     this.#changed();
   }
 

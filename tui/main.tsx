@@ -41,6 +41,7 @@ const tuiClient: TuiClient = {
   quota: client.quota,
   youtube: client.youtube,
   settings: client.settings,
+  export: client.export,
   close: closeClient,
 };
 

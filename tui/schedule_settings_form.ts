@@ -11,7 +11,10 @@ import type {
   PublishingSettings,
   PublishingSettingsUpdate,
 } from "./context/ClientContext.tsx";
+import { parseNumber, stepFocus } from "./form_fields.ts";
 import { editText, type TextField, textField } from "./text_edit.ts";
+
+export { parseNumber } from "./form_fields.ts";
 
 /** Which value a field holds. */
 export type SettingsFieldName =
@@ -66,13 +69,6 @@ const CALENDAR_PATHS: Readonly<Record<string, SettingsFieldName>> = {
   horizonDays: "horizonDays",
   leadMinutes: "leadMinutes",
 };
-
-/** A number as typed: thousands separators and spaces are allowed; undefined when it is not one. */
-export function parseNumber(text: string): number | undefined {
-  const cleaned = text.replace(/[\s,_]/g, "");
-  if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return undefined;
-  return Number(cleaned);
-}
 
 /** Slot times as typed, `08:00, 12:00 18:00`: separated by commas or spaces. */
 export function parseSlots(text: string): string[] {
@@ -181,8 +177,7 @@ export class SettingsForm {
 
   /** Moves the focus `step` fields on, wrapping around (Tab, ↓, Shift-Tab, ↑). */
   step(step: number): void {
-    const n = this.fields.length;
-    this.focus = (((this.focus + step) % n) + n) % n;
+    this.focus = stepFocus(this.focus, step, this.fields.length);
   }
 
   /** Edits the focused field with a key; whether the key was one that edits text. */

@@ -9,6 +9,7 @@ import { render } from "ink-testing-library";
 import type { ReactElement } from "react";
 import type { AnalysisEstimate, AnalysisRun, Expression, ExpressionSummary } from "../../shared/analysis.ts";
 import type { ConnectionState } from "../../shared/client.ts";
+import type { ExportResult } from "../../shared/export.ts";
 import {
   type Batch,
   type BatchOptions,
@@ -42,6 +43,7 @@ import type {
   CuesInput,
   EstimateInput,
   EventObserver,
+  ExportInput,
   ExpressionsListInput,
   JobLogsInput,
   PublishingSettings,
@@ -454,6 +456,38 @@ export function batchOf(
   };
 }
 
+/**
+ * What `export.anki` answers for an Anki package of 12 notes from Sample Show, but for `fields`;
+ * CSV, TSV and JSON get a media folder beside the file.
+ */
+export function exportResultOf(fields: Partial<ExportResult> = {}): ExportResult {
+  const format = fields.format ?? "anki";
+  const extension = format === "anki" ? "apkg" : format;
+  return {
+    path: `/data/outputs/decks/sample-show-s01e01.${extension}`,
+    format,
+    mediaDir: format === "anki" ? null : "/data/outputs/decks/sample-show-s01e01.media",
+    deckName: "lingoreel::Sample Show",
+    notes: 12,
+    cards: 24,
+    mediaFiles: 24,
+    ffmpegRuns: 2,
+    durationMs: 3_400,
+    warnings: [],
+    ...fields,
+  };
+}
+
+/** An `export.progress` event, as the daemon publishes it. */
+export function exportProgressEvent(exportId: string, percent: number): AppEvent {
+  return {
+    type: "export.progress",
+    at: new Date().toISOString(),
+    source: "test:1",
+    data: { exportId, percent },
+  };
+}
+
 /** The stats of both stage queues, idle and running, but for `fields` (applied to each). */
 export function queueStatsOf(fields: Partial<Omit<QueueStats, "name">> = {}): QueueStats[] {
   return QUEUE_NAMES.map((name) => ({
@@ -612,6 +646,13 @@ interface PendingRender {
   reject(error: Error): void;
 }
 
+/** An `export.anki` call the test finishes by hand (or `export.cancel` does). */
+interface PendingExport {
+  readonly input: ExportInput;
+  resolve(result: ExportResult): void;
+  reject(error: Error): void;
+}
+
 /** An analysis run the test finishes by hand. */
 interface PendingRun {
   readonly episodeId: number;
@@ -621,7 +662,8 @@ interface PendingRun {
 
 /**
  * The part of the daemon the TUI talks to, in memory: health, events (emitted by the test),
- * the library procedures over {@link episodes}, and expressions (reviewed as the daemon does).
+ * the library procedures over {@link episodes}, expressions (reviewed as the daemon does),
+ * batches and jobs, renders, the calendar, settings, and exports (answered by the test).
  */
 export class FakeClient {
   readonly connection = createConnectionStore({ kind: "connected", url: "ws://127.0.0.1:7470" });
@@ -697,6 +739,10 @@ export class FakeClient {
   readonly slotsCalls: (SlotsInput | undefined)[] = [];
   /** Every `schedule.list` input, in order. */
   readonly scheduleListCalls: (ScheduleListInput | undefined)[] = [];
+  /** Every `export.anki` call, in order, answered by the test. */
+  readonly exportCalls: PendingExport[] = [];
+  /** Every `export.cancel` id, in order. */
+  readonly exportCancels: string[] = [];
   /** Every change of the calendar, as `schedule.create 3`, `schedule.create 3 at <ISO>`, `schedule.move 5 at <ISO>`, `schedule.cancel 5`. */
   readonly scheduleCalls: string[] = [];
   /** Renders `schedule.create` refuses, with the message of its `CONFLICT`. */
@@ -1151,6 +1197,21 @@ export class FakeClient {
             accessExpiresAt: new Date(this.#clock += 3_600_000).toISOString(),
           });
           return Promise.resolve({ ...this.youtube });
+        },
+      },
+    },
+    export: {
+      anki: {
+        mutate: (input) =>
+          new Promise<ExportResult>((resolve, reject) => this.exportCalls.push({ input, resolve, reject })),
+      },
+      cancel: {
+        // As the daemon does: the export's own call ends at once, cancelled.
+        mutate: ({ exportId }) => {
+          this.exportCancels.push(exportId);
+          const pending = this.exportCalls.find((call) => call.input.exportId === exportId);
+          pending?.reject(rpcError("CLIENT_CLOSED_REQUEST", `Export ${exportId} was cancelled.`));
+          return Promise.resolve({ cancelled: exportId });
         },
       },
     },

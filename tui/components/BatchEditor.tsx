@@ -1,12 +1,11 @@
 import { Box, Text } from "ink";
 import type { ReactNode } from "react";
 import type { AnalysisEstimate } from "../../shared/analysis.ts";
-import type { BatchForm, ChoiceFormField } from "../batch_form.ts";
+import type { BatchForm } from "../batch_form.ts";
 import { formatCount, formatUsd, plural, wrapText } from "../format.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import type { Notice } from "../library_view.ts";
-import { FormRow } from "./FormRow.tsx";
-import { TextInput } from "./TextInput.tsx";
+import { FieldHint, FormFieldRows } from "./FormFields.tsx";
 
 const LABEL_WIDTH = 15; // "› Render mode  "
 const HINT = "Tab / ↓ next field · ←→ or Space change a choice · Enter starts the batch · Esc cancels";
@@ -41,28 +40,6 @@ function estimateLines(form: BatchForm): Notice[] {
   if (!state?.estimate) return [{ text: "Estimating…", role: "muted" }];
   const lines = estimateNotices(state.estimate);
   return state.key === key ? lines : [{ ...lines[0], text: `${lines[0].text} (updating…)` }, lines[1]];
-}
-
-function ChoiceValue(props: { field: ChoiceFormField; focused: boolean }): ReactNode {
-  const theme = useTheme();
-  return (
-    <Text wrap="truncate-end">
-      {props.field.choices.map((choice, i) => {
-        const chosen = i === props.field.chosen;
-        return (
-          <Text key={choice.value}>
-            {i > 0 ? "  " : ""}
-            <Text
-              bold={chosen}
-              color={chosen && props.focused ? theme.color("accent") : undefined}
-            >
-              {chosen ? "●" : "○"} {choice.label}
-            </Text>
-          </Text>
-        );
-      })}
-    </Text>
-  );
 }
 
 /**
@@ -111,31 +88,13 @@ export function BatchEditor(props: { form: BatchForm; width: number; height: num
 
   return (
     <Box flexDirection="column" height={props.height} flexShrink={0} overflow="hidden">
-      {form.fields.map((field, index) => {
-        const focused = index === form.focus && !form.started;
-        return (
-          <FormRow
-            key={field.name}
-            label={field.label}
-            focused={focused}
-            labelWidth={LABEL_WIDTH}
-            valueWidth={valueWidth}
-          >
-            {field.kind === "choice"
-              ? <ChoiceValue field={field} focused={focused} />
-              : focused
-              ? <TextInput field={field.value} width={valueWidth} maxLines={1} />
-              : <Text wrap="truncate-end">{field.value.text === "" ? " " : field.value.text}</Text>}
-          </FormRow>
-        );
-      })}
-      {form.started
-        ? null
-        : wrapText(form.hint, valueWidth).slice(0, 2).map((line) => (
-          <Box key={line} paddingLeft={LABEL_WIDTH} flexShrink={0}>
-            <Text color={theme.color("muted")} wrap="truncate-end">{line}</Text>
-          </Box>
-        ))}
+      <FormFieldRows
+        fields={form.fields}
+        focus={form.started ? undefined : form.focus}
+        labelWidth={LABEL_WIDTH}
+        valueWidth={valueWidth}
+      />
+      {form.started ? null : <FieldHint text={form.hint} labelWidth={LABEL_WIDTH} valueWidth={valueWidth} />}
       <Box height={1} />
       {outcome}
     </Box>

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import { memo, type ReactNode } from "react";
 import type { Job } from "../../shared/jobs.ts";
-import { formatPercent } from "../format.ts";
+import { formatPercent, truncateStart } from "../format.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import { etaText } from "../job_text.ts";
 import type { ListPane } from "../jobs_view.ts";
@@ -17,13 +17,13 @@ const TRIES_WIDTH = 5; // " ×12 "
 const STATE_WIDTH = 17; // "◇ waiting-review "
 const FIXED_WIDTH = MARK_WIDTH + STAGE_WIDTH + STAGE_PERCENT_WIDTH + PERCENT_WIDTH + ETA_WIDTH + TRIES_WIDTH +
   STATE_WIDTH;
-/** The most the episode's label takes; a failed job's error gets the rest. */
+/** The most the episode's label takes; a failed job's error (or a job's export) gets the rest. */
 const MAX_LABEL_WIDTH = 32;
 
 /** Rows the list spends besides the jobs: its column headings. */
 export const JOB_LIST_CHROME_ROWS = 1;
 
-/** How a row's texts share `width` columns: the label, then the error of a failed job. */
+/** How a row's texts share `width` columns: the label, then a failed job's error or the export's file. */
 function jobColumns(width: number): { label: number; error: number } {
   const rest = Math.max(1, width - FIXED_WIDTH);
   const label = Math.min(MAX_LABEL_WIDTH, rest);
@@ -84,6 +84,12 @@ const JobLine = memo(function JobLine(
       state={<JobStateBadge state={job.state} />}
       error={job.error && job.state === "failed"
         ? <Text color={theme.color("error")} wrap="truncate-end">{job.error}</Text>
+        : job.exportPath && job.state === "completed"
+        ? (
+          <Text color={theme.color("muted")} wrap="truncate-end">
+            → {truncateStart(job.exportPath, Math.max(0, jobColumns(props.width).error - 2))}
+          </Text>
+        )
         : null}
     />
   );
@@ -93,7 +99,8 @@ const JobLine = memo(function JobLine(
  * The jobs of a batch under column headings, the window that shows the cursor `height` rows
  * tall (headings included). Each row: the episode, its stage and the stage's percentage, the
  * overall percentage, the time left, how many times it was started, its state in the state's
- * colour and, when wide enough, why a failed one failed.
+ * colour and, when wide enough, why a failed one failed or (the end of) the file a completed one
+ * exported.
  */
 export function JobList(
   props: { pane: ListPane<Job>; focused: boolean; height: number; width: number },
@@ -113,7 +120,7 @@ export function JobList(
         eta={heading("left")}
         tries={heading("runs")}
         state={heading("state")}
-        error={heading("error")}
+        error={heading("error / export")}
       />
       <ListWindow
         rows={pane.rows}

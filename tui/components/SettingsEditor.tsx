@@ -4,8 +4,8 @@ import { wrapText } from "../format.ts";
 import { useTheme } from "../hooks/use_theme.ts";
 import { windowStart } from "../library_rows.ts";
 import type { SettingsForm } from "../schedule_settings_form.ts";
+import { FieldHint, fieldHintRows, TextValue } from "./FormFields.tsx";
 import { FormRow } from "./FormRow.tsx";
-import { TextInput } from "./TextInput.tsx";
 
 const MAX_LABEL_WIDTH = 26;
 const HINT = "Tab / ↓ next field · Shift-Tab / ↑ previous · Enter saves what changed · Esc cancels";
@@ -33,8 +33,7 @@ export function SettingsEditor(props: { form: SettingsForm; width: number; heigh
     ...form.fieldErrors.flatMap((error, i) => wrapped(`✗ ${error}`, "error", `field${i}`)),
     ...(form.error ? wrapped(`✗ ${form.error}`, "error", "form", 4) : []),
   ];
-  const hint = wrapText(form.hint, valueWidth).slice(0, 2);
-  const after = hint.length + 2 + errors.length; // hint, gap, keys, errors
+  const after = fieldHintRows(form.hint, valueWidth) + 2 + errors.length; // hint, gap, keys, errors
   const fieldRows = Math.max(1, Math.min(form.fields.length, props.height - after));
   const start = windowStart(0, form.focus, fieldRows, form.fields.length);
 
@@ -51,17 +50,11 @@ export function SettingsEditor(props: { form: SettingsForm; width: number; heigh
             labelWidth={labelWidth}
             valueWidth={valueWidth}
           >
-            {focused
-              ? <TextInput field={field.value} width={valueWidth} maxLines={1} />
-              : <Text wrap="truncate-end">{field.value.text === "" ? " " : field.value.text}</Text>}
+            <TextValue value={field.value} focused={focused} width={valueWidth} />
           </FormRow>
         );
       })}
-      {hint.map((line) => (
-        <Box key={`hint:${line}`} paddingLeft={labelWidth} flexShrink={0}>
-          <Text color={theme.color("muted")} wrap="truncate-end">{line}</Text>
-        </Box>
-      ))}
+      <FieldHint text={form.hint} labelWidth={labelWidth} valueWidth={valueWidth} />
       <Box height={1} />
       <Text color={theme.color(form.saving ? "accent" : "muted")} wrap="truncate-end">
         {form.saving ? "Saving…" : HINT}

@@ -13,6 +13,7 @@ import type {
   ExpressionStatus,
   ExpressionSummary,
 } from "../../shared/analysis.ts";
+import type { ExportResult } from "../../shared/export.ts";
 import type {
   Batch,
   BatchDetail,
@@ -153,6 +154,12 @@ export type YouTubeAuthStart = RouterOutputs["youtube"]["authStart"];
 /** Input of `youtube.authComplete`: the code Google showed, or a refresh token. */
 export type YouTubeAuthCompleteInput = RouterInputs["youtube"]["authComplete"];
 
+/**
+ * Input of `export.anki`: episodes, a batch's episodes or expressions; a format (anki by
+ * default), options, and an id of the caller's choosing to follow `export.progress` and cancel.
+ */
+export type ExportInput = RouterInputs["export"]["anki"];
+
 /** The settings the Schedule screen reads and edits. */
 export const PUBLISHING_SETTING_KEYS = [
   "schedule.calendar",
@@ -273,6 +280,17 @@ export interface TuiClient {
     };
     readonly authComplete: {
       mutate(input: YouTubeAuthCompleteInput, options?: CallOptions): Promise<YouTubeStatus>;
+    };
+  };
+  readonly export: {
+    /**
+     * Exports the approved expressions as an Anki deck, CSV, TSV or JSON; answers once the file
+     * is written (`CLIENT_CLOSED_REQUEST` when cancelled).
+     */
+    readonly anki: { mutate(input: ExportInput, options?: CallOptions): Promise<ExportResult> };
+    /** Stops the export `exportId`, wherever it runs. */
+    readonly cancel: {
+      mutate(input: { exportId: string }, options?: CallOptions): Promise<{ cancelled: string }>;
     };
   };
   readonly settings: {

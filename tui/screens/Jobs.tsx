@@ -1,4 +1,4 @@
-import { Box, Text } from "ink";
+import { Box, type Key, Text } from "ink";
 import {
   type ReactNode,
   useCallback,
@@ -14,6 +14,7 @@ import type { AppEvent } from "../../shared/schemas.ts";
 import { BatchList } from "../components/BatchList.tsx";
 import { type EmptyLine, EmptyLines } from "../components/EmptyLines.tsx";
 import { EventsError } from "../components/EventsError.tsx";
+import { ExportEditor } from "../components/ExportEditor.tsx";
 import { JOB_LIST_CHROME_ROWS, JobList } from "../components/JobList.tsx";
 import { type LogLine, LogPane } from "../components/LogPane.tsx";
 import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
@@ -24,6 +25,7 @@ import { useBatchJobs } from "../hooks/use_batch_jobs.ts";
 import { useBatches } from "../hooks/use_batches.ts";
 import { useConnectionState } from "../hooks/use_connection_state.ts";
 import { useEvents } from "../hooks/use_events.ts";
+import { captureExportKey, type ExportActions, exportKeys, useExport } from "../hooks/use_export.ts";
 import { type JobActions, useJobActions } from "../hooks/use_job_actions.ts";
 import { useJobLogs } from "../hooks/use_job_logs.ts";
 import { useQueueStats } from "../hooks/use_queue_stats.ts";
@@ -45,8 +47,15 @@ const MIN_LOG_HEIGHT = 16;
 /** The most lines a job's error takes above its log (it says what to do: read it whole). */
 const MAX_ERROR_LINES = 4;
 
-/** What the status line says: the latest message, or what the keys of the pane do. */
-function statusLine(view: JobsView, errors: { batches?: string; jobs?: string }): Notice {
+/**
+ * What the status line says: the latest message, or what the keys of the pane do (and, without
+ * a log pane, where the job under the cursor exported to).
+ */
+function statusLine(
+  view: JobsView,
+  errors: { batches?: string; jobs?: string },
+  withLogs: boolean,
+): Notice {
   if (view.notice) return view.notice;
   if (errors.batches && view.loaded) return { text: `✗ Reloading failed: ${errors.batches}`, role: "error" };
   if (errors.jobs && view.jobsLoaded) {
@@ -54,12 +63,15 @@ function statusLine(view: JobsView, errors: { batches?: string; jobs?: string })
   }
   const batch = view.batch;
   if (!batch) return { text: "", role: "muted" };
-  return view.pane === "batches"
-    ? {
-      text: `Enter shows the jobs of batch ${batch.id} · C cancels it · R retries its failed jobs`,
+  if (view.pane === "batches") {
+    return {
+      text: "Enter shows its jobs · C cancels it · R retries its failed jobs · e exports it",
       role: "muted",
-    }
-    : { text: "c cancels the job · r retries it · Esc goes back to the batches", role: "muted" };
+    };
+  }
+  const exported = view.job?.exportPath;
+  if (exported && !withLogs) return { text: `Exported to ${exported}`, role: "ok" };
+  return { text: "c cancels the job · r retries it · Esc goes back to the batches", role: "muted" };
 }
 
 /** What the batch list says when there is no batch to show. */
@@ -75,7 +87,7 @@ function emptyBatches(view: JobsView, state: { connected: boolean; error?: strin
     { text: "No batches yet." },
     {
       text: "To start one: select episodes on the Library screen (2), press b, choose the options and " +
-        "press Enter. Each episode is one job: analyse, review (if asked), render.",
+        "press Enter. Each episode is one job: analyse, review (if asked), render, export (if asked).",
       role: "muted",
     },
   ];
@@ -90,13 +102,18 @@ function clippedLines(text: string, width: number, max: number): string[] {
   return kept;
 }
 
+/** Whether a screen `height` rows tall has a log pane. */
+function hasLogPane(height: number): boolean {
+  return height >= MIN_LOG_HEIGHT;
+}
+
 /** How the screen's height is shared: batch rows, job rows, log rows (0: no log pane). */
 function layout(
   height: number,
   statusCount: number,
   counts: { batches: number; jobs: number },
 ): { batches: number; jobs: number; logs: number } {
-  const withLogs = height >= MIN_LOG_HEIGHT;
+  const withLogs = hasLogPane(height);
   const room = Math.max(
     2,
     height - PANEL_CHROME_ROWS * (withLogs ? 3 : 2) - JOB_LIST_CHROME_ROWS - statusCount,
@@ -115,7 +132,8 @@ function layout(
  * the batch under the cursor (stage, percentages, time left, runs, state, error); the log of
  * the job under the cursor, followed while it runs. Rows follow `job.progress`, `job.state`
  * and `batch.state` as they arrive; jobs and batches are cancelled and retried, the queues
- * paused and resumed.
+ * paused and resumed; a batch is exported (an Anki deck, CSV, TSV or JSON) with its progress,
+ * and a job that exported says where the file is.
  */
 export function Jobs(props: ScreenProps): ReactNode {
   const theme = useTheme();
@@ -177,6 +195,7 @@ export function Jobs(props: ScreenProps): ReactNode {
   }, [props.active, focus, view, reloadNow]);
 
   const setQueues = queues.set;
+  const exportActions = useExport(view);
   const actions = useJobActions(view, {
     changed: useCallback(() => {
       reloadJobs();
@@ -189,7 +208,7 @@ export function Jobs(props: ScreenProps): ReactNode {
   const { width } = props;
   const innerWidth = Math.max(1, width - PANEL_CHROME_COLUMNS);
   const height = props.height - (eventsError ? 1 : 0);
-  const status = statusLine(view, { batches: batches.error, jobs: batchJobs.error });
+  const status = statusLine(view, { batches: batches.error, jobs: batchJobs.error }, hasLogPane(height));
   const statusLines = status.text ? statusRows(status, innerWidth, height) : [];
   const rows = layout(height, statusLines.length, {
     batches: view.batches.rows.length,
@@ -199,19 +218,33 @@ export function Jobs(props: ScreenProps): ReactNode {
 
   const hasBatch = view.batch !== undefined;
   const hasJob = job !== undefined;
+  const exportPhase = view.exportForm?.phase.kind;
   const keys = useMemo(
     () =>
-      jobsKeys(view, actions, {
+      jobsKeys(view, actions, exportActions, {
         pane: view.pane,
         batchRows: rows.batches,
         jobRows: rows.jobs,
         hasBatch,
         hasJob,
         stats: queues.stats,
+        exportPhase,
       }),
-    [view, actions, view.pane, rows.batches, rows.jobs, hasBatch, hasJob, queues.stats],
+    [
+      view,
+      actions,
+      exportActions,
+      view.pane,
+      rows.batches,
+      rows.jobs,
+      hasBatch,
+      hasJob,
+      queues.stats,
+      exportPhase,
+    ],
   );
-  useScreenKeys(keys);
+  const capture = useCallback((input: string, key: Key) => captureExportKey(view, input, key), [view]);
+  useScreenKeys(keys, { capture });
 
   const eventsLine = eventsError ? <EventsError error={eventsError} /> : null;
   const batch = view.batch;
@@ -224,6 +257,26 @@ export function Jobs(props: ScreenProps): ReactNode {
       {queues.error ? <Text color={theme.color("error")}>{` · ✗ queue.stats: ${queues.error}`}</Text> : null}
     </Text>
   );
+
+  if (view.exportForm) {
+    return (
+      <Box flexDirection="column" width={width} height={props.height}>
+        {eventsLine}
+        <Panel
+          title="Export"
+          aside={<Text wrap="truncate-end">— {view.exportForm.target.description}</Text>}
+          width={width}
+          height={height}
+        >
+          <ExportEditor
+            form={view.exportForm}
+            width={innerWidth}
+            height={Math.max(1, height - PANEL_CHROME_ROWS)}
+          />
+        </Panel>
+      </Box>
+    );
+  }
 
   if (!batch) {
     // Nothing to show jobs or a log of: the whole screen says how to start a batch.
@@ -289,6 +342,9 @@ export function Jobs(props: ScreenProps): ReactNode {
     const errorLines = job?.error && job.state !== "completed"
       ? clippedLines(`✗ ${job.error}`, innerWidth, Math.min(MAX_ERROR_LINES, Math.ceil(rows.logs / 2)))
       : [];
+    const exportLines = job?.exportPath
+      ? clippedLines(`→ Exported to ${job.exportPath}`, innerWidth, Math.min(2, Math.ceil(rows.logs / 2)))
+      : [];
     const lines: LogLine[] = (logs.lines ?? []).map((line) => ({
       id: String(line.id),
       at: line.at,
@@ -318,7 +374,14 @@ export function Jobs(props: ScreenProps): ReactNode {
         {errorLines.map((line) => (
           <Text key={line} color={theme.color("error")} wrap="truncate-end">{line}</Text>
         ))}
-        <LogPane lines={lines} rows={rows.logs - errorLines.length} empty={empty} />
+        {exportLines.map((line) => (
+          <Text key={`export:${line}`} color={theme.color("ok")} wrap="truncate-end">{line}</Text>
+        ))}
+        <LogPane
+          lines={lines}
+          rows={Math.max(0, rows.logs - errorLines.length - exportLines.length)}
+          empty={empty}
+        />
       </Panel>
     );
   }
@@ -341,6 +404,7 @@ export function Jobs(props: ScreenProps): ReactNode {
 function jobsKeys(
   view: JobsView,
   actions: JobActions,
+  exporting: ExportActions,
   options: {
     pane: JobsView["pane"];
     batchRows: number;
@@ -348,9 +412,10 @@ function jobsKeys(
     hasBatch: boolean;
     hasJob: boolean;
     stats: readonly QueueStats[] | undefined;
+    exportPhase: "editing" | "running" | "done" | undefined;
   },
 ): ScreenKeyBinding[] {
-  const { pane, hasBatch } = options;
+  const { pane, hasBatch, exportPhase } = options;
   const inBatches = () => view.pane === "batches";
   const inJobs = () => view.pane === "jobs";
   const resume = options.stats?.some((queue) => queue.paused) ?? false;
@@ -378,6 +443,7 @@ function jobsKeys(
   const batch: ScreenKeyBinding[] = [
     { label: "C", description: "cancel batch", matches: char("C"), run: () => actions.cancelBatch() },
     { label: "R", description: "retry failed", matches: char("R"), run: () => actions.retryFailed() },
+    { label: "e", description: "export batch", matches: char("e"), run: () => openExport(view) },
   ];
   const queues: ScreenKeyBinding[] = [
     {
@@ -389,7 +455,7 @@ function jobsKeys(
   ];
 
   // In the footer's order: the actions first, going back last (Esc is the usual way back).
-  return [
+  const screen = [
     ...guarded(jobs, inJobs, pane === "jobs" && options.hasJob),
     ...guarded(batches, inBatches, pane === "batches" && hasBatch),
     ...queues,
@@ -402,4 +468,33 @@ function jobsKeys(
     ),
     ...guarded(movementKeys(view.jobs, options.jobRows, true), inJobs, pane === "jobs" && options.hasJob),
   ];
+  // While the export form is open, only its keys.
+  return [
+    ...exportKeys(view, exporting, () => closeExport(view), exportPhase),
+    ...guarded(screen, () => !view.exportForm, exportPhase === undefined),
+  ];
+}
+
+/** `e`: opens the export form for the batch under the cursor. */
+function openExport(view: JobsView): void {
+  const batch = view.batch;
+  if (!batch) return;
+  view.openExport({
+    kind: "batch",
+    batchId: batch.id,
+    description: `batch ${batch.id} (${plural(batch.total, "episode")})`,
+  });
+}
+
+/** Closes the export form; after an export, the status line says where the file is. */
+function closeExport(view: JobsView): void {
+  const result = view.exportForm?.result;
+  const target = view.exportForm?.target;
+  view.closeExport();
+  if (result && target) {
+    view.notify({
+      text: `✓ Exported ${target.description}: ${plural(result.notes, "note")} to ${result.path}`,
+      role: "ok",
+    });
+  }
 }

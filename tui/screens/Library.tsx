@@ -11,17 +11,21 @@ import {
 import type { AppEvent, Episode, MediaRoot } from "../../shared/schemas.ts";
 import { MAX_BATCH_EPISODES } from "../batch_form.ts";
 import { BatchEditor } from "../components/BatchEditor.tsx";
+import { ExportEditor } from "../components/ExportEditor.tsx";
 import { detailLines, EpisodeDetails } from "../components/EpisodeDetails.tsx";
 import { FocusContext } from "../context/FocusContext.tsx";
 import { FilterLine } from "../components/FilterLine.tsx";
 import { LibraryList, listWindowRows } from "../components/LibraryList.tsx";
 import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { MAX_EXPORT_EPISODES } from "../export_form.ts";
 import { formatCount, plural } from "../format.ts";
+import { formKey } from "../form_fields.ts";
 import { type BatchActions, useBatchActions } from "../hooks/use_batch_actions.ts";
 import { useBatchEstimate } from "../hooks/use_batch_estimate.ts";
 import { useConnectionState } from "../hooks/use_connection_state.ts";
 import { useEpisodeDetails } from "../hooks/use_episode_details.ts";
 import { useEvents } from "../hooks/use_events.ts";
+import { captureExportKey, type ExportActions, exportKeys, useExport } from "../hooks/use_export.ts";
 import { type LibraryState, useLibrary } from "../hooks/use_library.ts";
 import {
   type LibraryScan,
@@ -166,7 +170,8 @@ function batchEpisodesText(episodes: readonly Episode[]): string {
 /**
  * The media library: episodes grouped by show and season, selectable one by one, by group, by
  * range or all at once; filtered as you type; details and first cues of an episode; rescans
- * with progress. Only the rows that fit are rendered, so 5,000 episodes scroll as fast as 50.
+ * with progress; a batch started, or an export made, for the selection. Only the rows that fit
+ * are rendered, so 5,000 episodes scroll as fast as 50.
  */
 export function Library(props: ScreenProps): ReactNode {
   const theme = useTheme();
@@ -216,35 +221,43 @@ export function Library(props: ScreenProps): ReactNode {
 
   useBatchEstimate(view);
   const batchActions = useBatchActions(view);
+  const exportActions = useExport(view);
 
-  const mode = view.batch
+  const mode = view.exportForm
+    ? "export"
+    : view.batch
     ? view.batch.started ? "started" : "batch"
     : view.details !== undefined
     ? "details"
     : view.filterOpen
     ? "filter"
     : "list";
+  const exportPhase = view.exportForm?.phase.kind;
   const keys = useMemo(
-    () => libraryKeys(view, batchActions, { mode, bodyRows, maxScroll, scan: scan.start }),
-    [view, batchActions, mode, bodyRows, maxScroll, scan.start],
+    () =>
+      libraryKeys(view, batchActions, exportActions, {
+        mode,
+        exportPhase,
+        bodyRows,
+        maxScroll,
+        scan: scan.start,
+      }),
+    [view, batchActions, exportActions, mode, exportPhase, bodyRows, maxScroll, scan.start],
   );
   const capture = useCallback((input: string, key: Key): boolean => {
+    if (view.exportForm) return captureExportKey(view, input, key);
     const form = view.batch;
     if (form) {
       // Started: Enter and Esc are bindings, the global keys work again (5 shows the Jobs screen).
       if (form.started) return false;
       if (form.starting) return true; // nothing changes while it starts
-      if (key.tab || key.upArrow || key.downArrow) {
-        form.step(key.upArrow || (key.tab && key.shift) ? -1 : 1);
-      } else if (input === "?") {
-        return false; // never part of an option: the help opens
-      } else if (!form.edit(input, key)) {
-        // Enter and Esc are the form's bindings; letters on a choice go nowhere (q must not quit).
-        return isText(input, key);
+      // Enter and Esc are the form's bindings; letters on a choice go nowhere (q must not quit).
+      const taken = formKey(form, input, key);
+      if (taken === "changed") {
+        form.error = undefined;
+        view.touch();
       }
-      form.error = undefined;
-      view.touch();
-      return true;
+      return taken !== "passed";
     }
     if (!view.filterOpen || view.details !== undefined) return false;
     if (key.backspace || key.delete) view.setFilter([...view.filter].slice(0, -1).join(""));
@@ -254,6 +267,19 @@ export function Library(props: ScreenProps): ReactNode {
     return true;
   }, [view]);
   useScreenKeys(keys, { capture });
+
+  if (view.exportForm) {
+    return (
+      <Panel
+        title="Export"
+        aside={<Text wrap="truncate-end">— {view.exportForm.target.description}</Text>}
+        width={props.width}
+        height={props.height}
+      >
+        <ExportEditor form={view.exportForm} width={innerWidth} height={bodyRows + STATUS_ROWS} />
+      </Panel>
+    );
+  }
 
   if (view.batch) {
     return (
@@ -303,8 +329,10 @@ export function Library(props: ScreenProps): ReactNode {
 function libraryKeys(
   view: LibraryView,
   batch: BatchActions,
+  exporting: ExportActions,
   options: {
-    mode: "list" | "filter" | "details" | "batch" | "started";
+    mode: "list" | "filter" | "details" | "batch" | "started" | "export";
+    exportPhase: "editing" | "running" | "done" | undefined;
     bodyRows: number;
     maxScroll: number;
     scan: () => void;
@@ -312,9 +340,10 @@ function libraryKeys(
 ): ScreenKeyBinding[] {
   const { mode, bodyRows, maxScroll } = options;
   const windowRows = listWindowRows(bodyRows);
-  const inList = () => !view.batch && view.details === undefined && !view.filterOpen;
-  const inFilter = () => !view.batch && view.details === undefined && view.filterOpen;
-  const inDetails = () => !view.batch && view.details !== undefined;
+  const inForms = () => view.batch !== undefined || view.exportForm !== undefined;
+  const inList = () => !inForms() && view.details === undefined && !view.filterOpen;
+  const inFilter = () => !inForms() && view.details === undefined && view.filterOpen;
+  const inDetails = () => !inForms() && view.details !== undefined;
   const inForm = () => view.batch !== undefined && !view.batch.started;
   const inStarted = () => view.batch?.started !== undefined;
 
@@ -334,6 +363,7 @@ function libraryKeys(
       matches: char("b"),
       run: () => openBatch(view),
     },
+    { label: "e", description: "export", matches: char("e"), run: () => openExport(view) },
     // Listed only: the Space binding does it on a group header.
     {
       label: "Space (group)",
@@ -379,6 +409,12 @@ function libraryKeys(
   ];
 
   return [
+    ...exportKeys(
+      view,
+      exporting,
+      () => closeExport(view),
+      mode === "export" ? options.exportPhase : undefined,
+    ),
     ...guarded(form, inForm, mode === "batch"),
     ...guarded(started, inStarted, mode === "started"),
     ...guarded(list, inList, mode === "list"),
@@ -409,5 +445,41 @@ function openBatch(view: LibraryView): void {
     });
   } else {
     view.openBatch(episodes);
+  }
+}
+
+/**
+ * `e`: opens the export form for the selection, or else the episode under the cursor; says what
+ * to do instead when there is none, or too many.
+ */
+function openExport(view: LibraryView): void {
+  const episodes = view.batchEpisodes();
+  if (episodes.length === 0) {
+    view.notify({
+      text: "Nothing to export: put the cursor on an episode, or select some (Space, a, v)",
+      role: "warn",
+    });
+  } else if (episodes.length > MAX_EXPORT_EPISODES) {
+    view.notify({
+      text: `An export takes at most ${formatCount(MAX_EXPORT_EPISODES)} episodes and ${
+        formatCount(episodes.length)
+      } are selected: select fewer`,
+      role: "warn",
+    });
+  } else {
+    view.openExport({
+      kind: "episodes",
+      episodeIds: episodes.map((episode) => episode.id),
+      description: batchEpisodesText(episodes),
+    });
+  }
+}
+
+/** Closes the export form; after an export, the status line says where the file is. */
+function closeExport(view: LibraryView): void {
+  const result = view.exportForm?.result;
+  view.closeExport();
+  if (result) {
+    view.notify({ text: `✓ Exported ${plural(result.notes, "note")} to ${result.path}`, role: "ok" });
   }
 }

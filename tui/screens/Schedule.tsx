@@ -19,6 +19,7 @@ import { SettingsEditor } from "../components/SettingsEditor.tsx";
 import { StatusRows, statusRows } from "../components/StatusRows.tsx";
 import { TextInput } from "../components/TextInput.tsx";
 import { formatCount, plural, wrapText } from "../format.ts";
+import { formKey } from "../form_fields.ts";
 import { useConnectionState } from "../hooks/use_connection_state.ts";
 import { useEvents } from "../hooks/use_events.ts";
 import {
@@ -526,17 +527,10 @@ function AuthBody(props: { view: ScheduleView; width: number }): ReactNode {
  */
 function captureKey(view: ScheduleView, input: string, key: Key): boolean {
   if (view.mode === "settings" && view.form) {
-    const form = view.form;
-    if (form.saving) return true;
-    if (key.tab || key.upArrow || key.downArrow) {
-      form.step(key.upArrow || (key.tab && key.shift) ? -1 : 1);
-    } else if (input === "?") {
-      return false; // never part of a value: the help opens
-    } else if (!form.edit(input, key)) {
-      return isText(input, key);
-    }
-    view.touch();
-    return true;
+    if (view.form.saving) return true;
+    const taken = formKey(view.form, input, key);
+    if (taken === "changed") view.touch();
+    return taken !== "passed";
   }
   if (view.mode === "auth" && view.auth) {
     const auth = view.auth;
