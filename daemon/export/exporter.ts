@@ -9,8 +9,8 @@
  */
 import type { Kysely, Selectable } from "kysely";
 import { join } from "@std/path";
-import { hostname } from "node:os";
 import type { Cue } from "../../shared/schemas.ts";
+import { partialName, readDirIfAny, removeLeftovers } from "../instance/leftovers.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import type { DB } from "../db/mod.ts";
 import type { EpisodesTable, ExpressionsTable } from "../db/schema.ts";
@@ -162,7 +162,7 @@ export class Exporter {
       const deckName = options.deckName ?? (shows.length === 1 ? `lingoreel::${shows[0]}` : "lingoreel");
       const name = await this.#fileName(request, drafts, decks);
       const path = join(decks, `${name}.${EXTENSIONS[request.format]}`);
-      const partial = `${path}.${hostname()}-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.part`;
+      const partial = partialName(path);
       partials.push(partial);
       const now = new Date(this.#clock.now());
       const mediaFiles = notes.flatMap((n) => [n.media.audio, n.media.screenshot]).filter(Boolean).length;
@@ -225,24 +225,11 @@ export class Exporter {
    * exports tagged with this host and a process that no longer runs. Returns the count.
    */
   async removeStale(): Promise<number> {
-    let removed = 0;
-    const tmp = join(this.deps.dataDir, "tmp");
-    for (const entry of await readDir(tmp)) {
-      if (!entry.isDirectory || !entry.name.startsWith("export-")) continue;
-      await Deno.remove(join(tmp, entry.name), { recursive: true }).catch(() => {});
-      removed++;
-    }
-    const decks = join(this.deps.outputDir, "decks");
-    const mine = new RegExp(
-      `\\.${hostname().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-(\\d+)-[0-9a-f]{8}\\.part$`,
-    );
-    for (const entry of await readDir(decks)) {
-      const pid = mine.exec(entry.name)?.[1];
-      if (entry.isFile && pid && Number(pid) !== Deno.pid && !(await processRuns(Number(pid)))) {
-        await Deno.remove(join(decks, entry.name)).catch(() => {});
-        removed++;
-      }
-    }
+    const removed = await removeLeftovers({
+      tempRoot: join(this.deps.dataDir, "tmp"),
+      tempPrefix: "export-",
+      outputDir: join(this.deps.outputDir, "decks"),
+    });
     if (removed) this.deps.log.info("removed export files a stopped daemon left behind", { removed });
     return removed;
   }
@@ -559,7 +546,7 @@ export class Exporter {
       return codes.length === 1 ? `${show}-${codes[0]}` : `${show}-${codes[0]}-${codes.at(-1)}`;
     }
     const day = new Date(this.#clock.now()).toISOString().slice(0, 10);
-    const taken = new Set((await readDir(decks)).map((e) => e.name));
+    const taken = new Set((await readDirIfAny(decks)).map((e) => e.name));
     for (let n = 1;; n++) {
       const name = `lingoreel-${day}-${n}`;
       if (![...taken].some((t) => t.startsWith(`${name}.`))) return name;
@@ -598,24 +585,4 @@ async function replaceDir(from: string, to: string): Promise<void> {
   });
   await Deno.rename(from, to);
   if (hadOld) await Deno.remove(old, { recursive: true }).catch(() => {});
-}
-
-async function readDir(dir: string): Promise<Deno.DirEntry[]> {
-  try {
-    return await Array.fromAsync(Deno.readDir(dir));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-}
-
-/** Whether a process of this machine is running (Linux /proc; unknown counts as running). */
-async function processRuns(pid: number): Promise<boolean> {
-  try {
-    await Deno.stat(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound) ||
-      !(await Deno.stat("/proc/self").then(() => true, () => false));
-  }
 }

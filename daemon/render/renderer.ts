@@ -6,7 +6,6 @@
  */
 import type { Kysely, Selectable } from "kysely";
 import { dirname, join } from "@std/path";
-import { hostname } from "node:os";
 import {
   type Render,
   type RenderKind,
@@ -21,6 +20,7 @@ import type { RendersTable } from "../db/schema.ts";
 import { type Prober, toMediaInfo } from "../library/mod.ts";
 import type { Logger } from "../log.ts";
 import { Semaphore } from "../semaphore.ts";
+import { partialName, removeLeftovers } from "../instance/leftovers.ts";
 import { renderAss } from "./ass.ts";
 import { encoderWorks } from "./capabilities.ts";
 import { compilePlan, type EncodeSettings } from "./compile.ts";
@@ -315,26 +315,12 @@ export class Renderer {
    * a process that no longer runs (other daemons' partials are left alone). Returns the count.
    */
   async removeStale(): Promise<number> {
-    let removed = 0;
-    const tmp = join(this.deps.dataDir, "tmp");
-    for (const entry of await readDir(tmp)) {
-      if (!entry.isDirectory || !entry.name.startsWith("render-")) continue;
-      await Deno.remove(join(tmp, entry.name), { recursive: true }).catch(() => {});
-      removed++;
-    }
-    const mine = new RegExp(`\\.${escapeRegExp(hostname())}-(\\d+)-[0-9a-f]{8}\\.part$`);
-    const walk = async (dir: string): Promise<void> => {
-      for (const entry of await readDir(dir)) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory) await walk(path);
-        const pid = mine.exec(entry.name)?.[1];
-        if (entry.isFile && pid && !(await processRuns(Number(pid)))) {
-          await Deno.remove(path).catch(() => {});
-          removed++;
-        }
-      }
-    };
-    await walk(this.deps.outputDir);
+    const removed = await removeLeftovers({
+      tempRoot: join(this.deps.dataDir, "tmp"),
+      tempPrefix: "render-",
+      outputDir: this.deps.outputDir,
+      recursive: true,
+    });
     if (removed) this.deps.log.info("removed files a stopped daemon left behind", { removed });
     return removed;
   }
@@ -350,7 +336,7 @@ export class Renderer {
     const tmp = await this.#tempDir();
     await Deno.mkdir(dirname(output.path), { recursive: true });
     // tagged with this daemon, so that a restart can tell its own leftovers from others' work
-    const partial = `${output.path}.${hostname()}-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.part`;
+    const partial = partialName(output.path);
     const started = performance.now();
     try {
       const assPath = join(tmp, "text.ass");
@@ -427,31 +413,6 @@ export class Renderer {
       await Deno.remove(partial).catch(() => {});
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
     }
-  }
-}
-
-async function readDir(dir: string): Promise<Deno.DirEntry[]> {
-  try {
-    return await Array.fromAsync(Deno.readDir(dir));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** Whether a process of this machine is running (Linux /proc; unknown counts as running). */
-async function processRuns(pid: number): Promise<boolean> {
-  if (pid === Deno.pid) return true;
-  try {
-    await Deno.stat(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    return !(error instanceof Deno.errors.NotFound) ||
-      !(await Deno.stat("/proc/self").then(() => true, () => false));
   }
 }
 
