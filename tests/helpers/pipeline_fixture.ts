@@ -1,6 +1,7 @@
 import { join } from "@std/path";
 import { type GeminiServer, startGeminiServer } from "../fakes/gemini_server.ts";
 import { writeTestVideo } from "./media.ts";
+import { startTestDaemon } from "./test_daemon.ts";
 
 /** The phrase every fixture episode says on its fifth line; the fake Gemini picks it out. */
 export const PHRASE = "call it a day";
@@ -130,4 +131,29 @@ export async function ffmpegProcesses(needle: string): Promise<number[]> {
     } catch { /* exited */ }
   }
   return pids;
+}
+
+/**
+ * A test daemon over a fresh show of `count` episodes, scanned, analysing with the phrase Gemini
+ * (answering after `geminiDelayMs`); disposing it stops both and removes the media.
+ */
+export async function showDaemon(count: number, geminiDelayMs = 0) {
+  const gemini = await startPhraseGemini(geminiDelayMs);
+  const { root, videos } = await writeShow(count);
+  const t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root, ...geminiEnv(gemini) });
+  const api = t.caller();
+  await api.library.scan();
+  const episodes = (await api.library.list({})).items;
+  return {
+    t,
+    api,
+    gemini,
+    episodes,
+    videos,
+    async [Symbol.asyncDispose]() {
+      await t[Symbol.asyncDispose]();
+      await gemini.close();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
 }
