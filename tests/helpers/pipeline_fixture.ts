@@ -1,7 +1,8 @@
 import { join } from "@std/path";
 import { type GeminiServer, startGeminiServer } from "../fakes/gemini_server.ts";
 import { writeTestVideo } from "./media.ts";
-import { startTestDaemon } from "./test_daemon.ts";
+import { startTestDaemon, type TestDaemon } from "./test_daemon.ts";
+import type { Episode } from "../../shared/schemas.ts";
 
 /** The phrase every fixture episode says on its fifth line; the fake Gemini picks it out. */
 export const PHRASE = "call it a day";
@@ -133,11 +134,20 @@ export async function ffmpegProcesses(needle: string): Promise<number[]> {
   return pids;
 }
 
+/** A scanned test daemon over a show, with the fake Gemini it analyses with. */
+export interface ShowDaemon extends AsyncDisposable {
+  t: TestDaemon;
+  api: ReturnType<TestDaemon["caller"]>;
+  gemini: GeminiServer;
+  episodes: Episode[];
+  videos: string[];
+}
+
 /**
  * A test daemon over a fresh show of `count` episodes, scanned, analysing with the phrase Gemini
  * (answering after `geminiDelayMs`); disposing it stops both and removes the media.
  */
-export async function showDaemon(count: number, geminiDelayMs = 0) {
+export async function showDaemon(count: number, geminiDelayMs = 0): Promise<ShowDaemon> {
   const gemini = await startPhraseGemini(geminiDelayMs);
   const { root, videos } = await writeShow(count);
   const t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root, ...geminiEnv(gemini) });
