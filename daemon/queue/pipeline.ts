@@ -10,6 +10,7 @@
 import { type Job as BullJob, UnrecoverableError, WaitingError } from "bullmq";
 import type { Kysely } from "kysely";
 import {
+  type BatchOptions,
   type BatchOptionsInput,
   batchOptionsSchema,
   FINISHED_JOB_STATES,
@@ -95,11 +96,17 @@ export function isTransient(error: unknown): boolean {
 /** Minimum time between two progress events of one job. */
 export const PROGRESS_INTERVAL_MS = 250;
 
-/** Overall progress at a point of a stage. */
-function overall(stage: Stage, fraction: number): number {
+/**
+ * Overall progress at a point of a stage. Without an export the render stage takes the export's
+ * share too, so that a job's progress ends at 100 with its last stage.
+ */
+function overall(stage: Stage, fraction: number, withExport = true): number {
   if (stage === "analyze") return 100 * STAGE_WEIGHTS.analyze * fraction;
   if (stage === "review") return 100 * STAGE_WEIGHTS.analyze;
-  if (stage === "render") return 100 * (STAGE_WEIGHTS.analyze + STAGE_WEIGHTS.render * fraction);
+  if (stage === "render") {
+    const render = STAGE_WEIGHTS.render + (withExport ? 0 : STAGE_WEIGHTS.export);
+    return 100 * (STAGE_WEIGHTS.analyze + render * fraction);
+  }
   if (stage === "export") {
     return 100 * (STAGE_WEIGHTS.analyze + STAGE_WEIGHTS.render + STAGE_WEIGHTS.export * fraction);
   }
@@ -346,7 +353,7 @@ export class Pipeline {
       state: "waiting",
       stage: "render",
       stage_percent: 0,
-      percent: overall("render", 0),
+      percent: overall("render", 0, Boolean(job.options.export)),
       eta_ms: null,
     }).where("id", "=", jobId).where("state", "not in", FINISHED_JOB_STATES as JobState[])
       .executeTakeFirst();
@@ -582,7 +589,7 @@ export class Pipeline {
 
   /** Publishes progress at most every {@link PROGRESS_INTERVAL_MS} per job, never backwards in a stage. */
   #reportProgress(
-    job: { id: number; batch_id: number; episode_id: number },
+    job: { id: number; batch_id: number; episode_id: number; options: BatchOptions },
     stage: Stage,
     fraction: number,
     etaMs: number | null,
@@ -599,7 +606,7 @@ export class Pipeline {
       return;
     }
     this.#progress.set(job.id, { at: now, stage, percent: stagePercent });
-    const percent = Math.round(overall(stage, stagePercent / 100) * 10) / 10;
+    const percent = Math.round(overall(stage, stagePercent / 100, Boolean(job.options.export)) * 10) / 10;
     this.deps.db.updateTable("jobs").set({ stage_percent: stagePercent, percent, eta_ms: etaMs })
       .where("id", "=", job.id).where("state", "=", "active").execute()
       .catch((error) => this.#log.warn("cannot save job progress", { jobId: job.id, error }));
