@@ -11,7 +11,6 @@ import { join } from "@std/path";
 import { hostname } from "node:os";
 import { DatabaseSync } from "node:sqlite";
 import type { Cue } from "../shared/schemas.ts";
-import { SAMPLE_FILE } from "../daemon/analysis/sample_seed.ts";
 import { loadCues } from "../daemon/library/mod.ts";
 import { FfmpegProcess, type FfmpegRunner } from "../daemon/render/mod.ts";
 import {
@@ -33,6 +32,7 @@ import {
   ZipWriter,
 } from "../daemon/export/mod.ts";
 import { ffmpeg } from "./helpers/media.ts";
+import { toSrt, writeSampleAnalyses } from "./helpers/sample_analyses.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/test_daemon.ts";
 import { readZip } from "./helpers/zip_reader.ts";
 
@@ -232,32 +232,7 @@ function parseDelimited(text: string, separator: string): string[][] {
 
 // ---------------------------------------------------------------- real exports
 
-const SRT = cues.map((c) => {
-  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23).replace(".", ",");
-  return `${c.index}\n${t(c.startMs)} --> ${t(c.endMs)}\n${c.text}\n`;
-}).join("\n");
-
-function seedExpression(text: string, cue: number) {
-  return {
-    expression: text,
-    expressionCue: cue,
-    contextStartCue: cue - 1,
-    contextEndCue: cue + 1,
-    translations: [{
-      language: "es",
-      expression: `«${text}»`,
-      line: `Línea ${cue} traducida.`,
-      title: `Aprende ${text}`,
-    }],
-    meaning: `what ${text} means`,
-    similar: ["similar one", "similar two"],
-    example: `An example with ${text}.`,
-    difficulty: 5,
-    usefulness: 8,
-    keywords: ["test"],
-    sceneType: "test",
-  };
-}
+const SRT = toSrt(cues);
 
 let videoTemplate: Promise<string> | undefined;
 
@@ -311,22 +286,8 @@ async function exportFixture(): Promise<Fixture> {
   const video = join(dir, "Sample Show - S01E01 - Test.mp4");
   await Deno.copyFile(await episodeVideo(), video);
   await Deno.writeTextFile(join(dir, "Sample Show - S01E01 - Test.en.srt"), SRT);
-  await Deno.writeTextFile(
-    join(root, "Sample Show", SAMPLE_FILE),
-    JSON.stringify({
-      format: "lingoreel-sample-analyses",
-      show: "Sample Show",
-      episodes: {
-        S01E01: {
-          expressions: [
-            seedExpression("call it a day", 2),
-            seedExpression("break the ice", 5),
-            seedExpression("a piece of cake", 6),
-          ],
-        },
-      },
-    }),
-  );
+  await writeSampleAnalyses(root, [["call it a day", 2], ["break the ice", 5], ["a piece of cake", 6]]);
+
   const t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root });
   try {
     const api = t.caller();

@@ -9,7 +9,6 @@ import {
 import { join } from "@std/path";
 import { renderOptionsSchema } from "../shared/render.ts";
 import type { Cue } from "../shared/schemas.ts";
-import { SAMPLE_FILE } from "../daemon/analysis/sample_seed.ts";
 import {
   assTimeMs,
   buildPlan,
@@ -24,6 +23,7 @@ import {
   splitToFit,
   tagsLength,
 } from "../daemon/render/mod.ts";
+import { toSrt, writeSampleAnalyses } from "./helpers/sample_analyses.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/test_daemon.ts";
 import { filesUnder } from "./helpers/pipeline_fixture.ts";
 
@@ -271,32 +271,7 @@ async function brightShare(
   return bright / bytes.length;
 }
 
-const SRT = cues.map((c) => {
-  const t = (ms: number) => new Date(ms).toISOString().slice(11, 23).replace(".", ",");
-  return `${c.index}\n${t(c.startMs)} --> ${t(c.endMs)}\n${c.text}\n`;
-}).join("\n");
-
-function seedExpression(text: string, cue: number) {
-  return {
-    expression: text,
-    expressionCue: cue,
-    contextStartCue: cue - 1,
-    contextEndCue: cue + 1,
-    translations: [{
-      language: "es",
-      expression: `«${text}»`,
-      line: "Una línea traducida.",
-      title: `Aprende «${text}»`,
-    }],
-    meaning: `what ${text} means`,
-    similar: ["similar one"],
-    example: `An example with ${text}.`,
-    difficulty: 5,
-    usefulness: 8,
-    keywords: ["test"],
-    sceneType: "test",
-  };
-}
+const SRT = toSrt(cues);
 
 /** A daemon over one 36-second episode analysed from a sample file: groups [line 2] and [lines 5, 6]. */
 async function renderFixture(): Promise<
@@ -330,22 +305,8 @@ async function renderFixture(): Promise<
     join(dir, "Sample Show - S01E01 - Test.en.srt"),
     SRT.replace("Plain line 2.", "Let's call it a day."),
   );
-  await Deno.writeTextFile(
-    join(root, "Sample Show", SAMPLE_FILE),
-    JSON.stringify({
-      format: "lingoreel-sample-analyses",
-      show: "Sample Show",
-      episodes: {
-        S01E01: {
-          expressions: [
-            seedExpression("call it a day", 2),
-            seedExpression("break the ice", 5),
-            seedExpression("a piece of cake", 6),
-          ],
-        },
-      },
-    }),
-  );
+  await writeSampleAnalyses(root, [["call it a day", 2], ["break the ice", 5], ["a piece of cake", 6]]);
+
   const t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root });
   const api = t.caller();
   await api.library.scan();
