@@ -33,3 +33,25 @@ export function Panel(
     </Box>
   );
 }
+
+/** A screen that is one {@link Panel} under its events line (a form, details, an empty state). */
+export function ScreenPanel(
+  props: {
+    events: ReactNode;
+    screenHeight: number;
+    title: string;
+    aside?: ReactNode;
+    width: number;
+    height: number;
+    children: ReactNode;
+  },
+): ReactNode {
+  return (
+    <Box flexDirection="column" width={props.width} height={props.screenHeight}>
+      {props.events}
+      <Panel title={props.title} aside={props.aside} width={props.width} height={props.height}>
+        {props.children}
+      </Panel>
+    </Box>
+  );
+}

@@ -17,7 +17,7 @@ import { EventsError } from "../components/EventsError.tsx";
 import { ExportEditor } from "../components/ExportEditor.tsx";
 import { JOB_LIST_CHROME_ROWS, JobList } from "../components/JobList.tsx";
 import { type LogLine, LogPane } from "../components/LogPane.tsx";
-import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS, ScreenPanel } from "../components/Panel.tsx";
 import { StatusRows, statusRows } from "../components/StatusRows.tsx";
 import { FocusContext } from "../context/FocusContext.tsx";
 import { plural, wrapText } from "../format.ts";
@@ -260,38 +260,41 @@ export function Jobs(props: ScreenProps): ReactNode {
 
   if (view.exportForm) {
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel
-          title="Export"
-          aside={<Text wrap="truncate-end">— {view.exportForm.target.description}</Text>}
-          width={width}
-          height={height}
-        >
-          <ExportEditor
-            form={view.exportForm}
-            width={innerWidth}
-            height={Math.max(1, height - PANEL_CHROME_ROWS)}
-          />
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Export"
+        aside={<Text wrap="truncate-end">— {view.exportForm.target.description}</Text>}
+        width={width}
+        height={height}
+      >
+        <ExportEditor
+          form={view.exportForm}
+          width={innerWidth}
+          height={Math.max(1, height - PANEL_CHROME_ROWS)}
+        />
+      </ScreenPanel>
     );
   }
 
   if (!batch) {
     // Nothing to show jobs or a log of: the whole screen says how to start a batch.
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel title="Batches" aside={batchesAside} width={width} height={height}>
-          <EmptyLines
-            lines={emptyBatches(view, { connected, error: batches.error })}
-            width={innerWidth}
-            height={Math.max(0, height - PANEL_CHROME_ROWS - statusLines.length)}
-          />
-          <StatusRows lines={statusLines} role={status.role} />
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Batches"
+        aside={batchesAside}
+        width={width}
+        height={height}
+      >
+        <EmptyLines
+          lines={emptyBatches(view, { connected, error: batches.error })}
+          width={innerWidth}
+          height={Math.max(0, height - PANEL_CHROME_ROWS - statusLines.length)}
+        />
+        <StatusRows lines={statusLines} role={status.role} />
+      </ScreenPanel>
     );
   }
 

@@ -4,7 +4,7 @@ import { clipLines, DetailLines } from "../components/DetailLines.tsx";
 import { type EmptyLine, EmptyLines } from "../components/EmptyLines.tsx";
 import { EventsError } from "../components/EventsError.tsx";
 import { FilterLine } from "../components/FilterLine.tsx";
-import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS, ScreenPanel } from "../components/Panel.tsx";
 import { RenderList } from "../components/RenderList.tsx";
 import { StatusRows, statusRows } from "../components/StatusRows.tsx";
 import { formatCount, plural } from "../format.ts";
@@ -154,39 +154,42 @@ export function Outputs(props: ScreenProps): ReactNode {
 
   if (view.mode === "details" && current) {
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel
-          title={renderExpressions(current)}
-          aside={
-            <Text wrap="truncate-end">
-              — {current.kind}, {formatCount(view.cursor + 1)} of {formatCount(view.rows.length)}
-            </Text>
-          }
-          width={width}
-          height={height}
-        >
-          <DetailLines lines={lines} scroll={Math.min(view.detailsScroll, maxScroll)} height={zoomRows} />
-          {statusArea}
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title={renderExpressions(current)}
+        aside={
+          <Text wrap="truncate-end">
+            — {current.kind}, {formatCount(view.cursor + 1)} of {formatCount(view.rows.length)}
+          </Text>
+        }
+        width={width}
+        height={height}
+      >
+        <DetailLines lines={lines} scroll={Math.min(view.detailsScroll, maxScroll)} height={zoomRows} />
+        {statusArea}
+      </ScreenPanel>
     );
   }
 
   if (!hasRows) {
     const bodyRows = Math.max(0, height - PANEL_CHROME_ROWS - statusLines.length);
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel title="Outputs" aside={view.loaded ? header : undefined} width={width} height={height}>
-          <EmptyLines
-            lines={emptyLines(view, { connected, error: renders.error })}
-            width={innerWidth}
-            height={bodyRows}
-          />
-          {statusArea}
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Outputs"
+        aside={view.loaded ? header : undefined}
+        width={width}
+        height={height}
+      >
+        <EmptyLines
+          lines={emptyLines(view, { connected, error: renders.error })}
+          width={innerWidth}
+          height={bodyRows}
+        />
+        {statusArea}
+      </ScreenPanel>
     );
   }
 

@@ -17,7 +17,7 @@ import { ExpressionEditor } from "../components/ExpressionEditor.tsx";
 import { ExpressionList } from "../components/ExpressionList.tsx";
 import { FilterLine } from "../components/FilterLine.tsx";
 import { type EpisodeNote, LibraryList, listWindowRows } from "../components/LibraryList.tsx";
-import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS, ScreenPanel } from "../components/Panel.tsx";
 import { StatusRows, statusRows } from "../components/StatusRows.tsx";
 import { expressionLines } from "../expression_lines.ts";
 import { formatCount, plural } from "../format.ts";
@@ -295,56 +295,54 @@ export function Review(props: ScreenProps): ReactNode {
 
   if (view.mode === "edit" && view.form) {
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel
-          title="Edit"
-          aside={<Text wrap="truncate-end">— {view.form.expression.text}</Text>}
-          width={width}
-          height={height}
-        >
-          <ExpressionEditor
-            form={view.form}
-            width={innerWidth}
-            height={Math.max(0, height - PANEL_CHROME_ROWS)}
-          />
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Edit"
+        aside={<Text wrap="truncate-end">— {view.form.expression.text}</Text>}
+        width={width}
+        height={height}
+      >
+        <ExpressionEditor
+          form={view.form}
+          width={innerWidth}
+          height={Math.max(0, height - PANEL_CHROME_ROWS)}
+        />
+      </ScreenPanel>
     );
   }
 
   if (view.mode === "pick") {
     const picker = view.picker;
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel
-          title="Pick an episode"
-          aside={
-            <Text wrap="truncate-end">
-              — {plural(picker.total, "episode")}, {formatCount(view.analysed.length)} analysed
-              {picker.filter ? ` · filter: "${picker.filter}"` : ""}
-            </Text>
-          }
-          width={width}
-          height={height}
-        >
-          {picker.rows.rows.length > 0
-            ? <LibraryList view={picker} height={pickerRows} note={pickerNote(view)} />
-            : (
-              <Box height={pickerRows} flexShrink={0}>
-                <Text color={theme.color("muted")}>
-                  {picker.filter
-                    ? `No episode matches "${picker.filter}". Esc clears the filter.`
-                    : "The library is empty."}
-                </Text>
-              </Box>
-            )}
-          {picker.filterOpen
-            ? <FilterLine text={picker.filter} />
-            : <StatusRows lines={["Enter reviews the episode · / filters · Esc goes back"]} role="muted" />}
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Pick an episode"
+        aside={
+          <Text wrap="truncate-end">
+            — {plural(picker.total, "episode")}, {formatCount(view.analysed.length)} analysed
+            {picker.filter ? ` · filter: "${picker.filter}"` : ""}
+          </Text>
+        }
+        width={width}
+        height={height}
+      >
+        {picker.rows.rows.length > 0
+          ? <LibraryList view={picker} height={pickerRows} note={pickerNote(view)} />
+          : (
+            <Box height={pickerRows} flexShrink={0}>
+              <Text color={theme.color("muted")}>
+                {picker.filter
+                  ? `No episode matches "${picker.filter}". Esc clears the filter.`
+                  : "The library is empty."}
+              </Text>
+            </Box>
+          )}
+        {picker.filterOpen
+          ? <FilterLine text={picker.filter} />
+          : <StatusRows lines={["Enter reviews the episode · / filters · Esc goes back"]} role="muted" />}
+      </ScreenPanel>
     );
   }
 
@@ -357,22 +355,21 @@ export function Review(props: ScreenProps): ReactNode {
 
   if (view.mode === "details" && current) {
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel
-          title={current.text}
-          aside={
-            <Text wrap="truncate-end">
-              — {formatCount(view.cursor + 1)} of {formatCount(view.rows.length)}
-            </Text>
-          }
-          width={width}
-          height={height}
-        >
-          <DetailLines lines={lines} scroll={Math.min(view.detailsScroll, maxScroll)} height={zoomRows} />
-          <StatusRows lines={statusLines} role={status.role} />
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title={current.text}
+        aside={
+          <Text wrap="truncate-end">
+            — {formatCount(view.cursor + 1)} of {formatCount(view.rows.length)}
+          </Text>
+        }
+        width={width}
+        height={height}
+      >
+        <DetailLines lines={lines} scroll={Math.min(view.detailsScroll, maxScroll)} height={zoomRows} />
+        <StatusRows lines={statusLines} role={status.role} />
+      </ScreenPanel>
     );
   }
 
@@ -385,13 +382,17 @@ export function Review(props: ScreenProps): ReactNode {
     });
     const bodyRows = Math.max(0, height - PANEL_CHROME_ROWS - statusLines.length);
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel title="Review" aside={header} width={width} height={height}>
-          <EmptyLines lines={empty} width={innerWidth} height={bodyRows} />
-          <StatusRows lines={statusLines} role={status.role} />
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Review"
+        aside={header}
+        width={width}
+        height={height}
+      >
+        <EmptyLines lines={empty} width={innerWidth} height={bodyRows} />
+        <StatusRows lines={statusLines} role={status.role} />
+      </ScreenPanel>
     );
   }
 

@@ -12,7 +12,7 @@ import type { AppEvent } from "../../shared/schemas.ts";
 import { AgendaList } from "../components/AgendaList.tsx";
 import { type EmptyLine, EmptyLines } from "../components/EmptyLines.tsx";
 import { EventsError } from "../components/EventsError.tsx";
-import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS } from "../components/Panel.tsx";
+import { Panel, PANEL_CHROME_COLUMNS, PANEL_CHROME_ROWS, ScreenPanel } from "../components/Panel.tsx";
 import { quotaLines, youtubeLines } from "../components/PublishingLines.tsx";
 import { RenderList } from "../components/RenderList.tsx";
 import { SettingsEditor } from "../components/SettingsEditor.tsx";
@@ -344,37 +344,35 @@ export function Schedule(props: ScreenProps): ReactNode {
 
   if (view.mode === "settings" && view.form) {
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel
-          title="Publishing settings"
-          aside={<Text wrap="truncate-end">— the calendar ({calendar?.timeZone ?? "…"}) and the quota</Text>}
-          width={width}
-          height={height}
-        >
-          <SettingsEditor
-            form={view.form}
-            width={innerWidth}
-            height={Math.max(1, height - PANEL_CHROME_ROWS)}
-          />
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Publishing settings"
+        aside={<Text wrap="truncate-end">— the calendar ({calendar?.timeZone ?? "…"}) and the quota</Text>}
+        width={width}
+        height={height}
+      >
+        <SettingsEditor
+          form={view.form}
+          width={innerWidth}
+          height={Math.max(1, height - PANEL_CHROME_ROWS)}
+        />
+      </ScreenPanel>
     );
   }
 
   if (view.mode === "auth" && view.auth) {
     return (
-      <Box flexDirection="column" width={width} height={props.height}>
-        {eventsLine}
-        <Panel
-          title="Authorise YouTube"
-          aside={<Text wrap="truncate-end">— port {view.auth.port}</Text>}
-          width={width}
-          height={height}
-        >
-          <AuthBody view={view} width={innerWidth} />
-        </Panel>
-      </Box>
+      <ScreenPanel
+        events={eventsLine}
+        screenHeight={props.height}
+        title="Authorise YouTube"
+        aside={<Text wrap="truncate-end">— port {view.auth.port}</Text>}
+        width={width}
+        height={height}
+      >
+        <AuthBody view={view} width={innerWidth} />
+      </ScreenPanel>
     );
   }
 
