@@ -1,6 +1,7 @@
 import { join } from "@std/path";
 import { SAMPLE_FILE } from "../../daemon/analysis/sample_seed.ts";
 import type { Cue } from "../../shared/schemas.ts";
+import type { LlmExpression } from "../../shared/analysis.ts";
 
 /** Cues as an SRT file. */
 export function toSrt(cues: Cue[]): string {
@@ -11,7 +12,7 @@ export function toSrt(cues: Cue[]): string {
 }
 
 /** One expression as the model would reply it, on cue `cue` with the lines around it as its scene. */
-export function seedExpression(text: string, cue: number) {
+function seedExpression(text: string, cue: number): LlmExpression {
   return {
     expression: text,
     expressionCue: cue,
