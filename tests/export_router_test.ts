@@ -54,9 +54,13 @@ Deno.test("export.anki runs on the exports queue with progress events; a cancel 
   const tsv = await api.export.anki({ episodeIds: [episodes[0].id], format: "tsv" });
   assert(tsv.path.endsWith(".tsv"));
   const before = await filesUnder(join(t.daemon.services.config.outputDir, "decks"));
+  // the worker (one export at a time) is busy with a deck, so the JSON export is still queued
+  // when it is cancelled: it must never run, and its caller's wait ends at once
+  const busy = api.export.anki({ batchId, exportId: "busy" });
   const started = api.export.anki({ episodeIds: [episodes[1].id], format: "json", exportId: "to-cancel" });
   await api.export.cancel({ exportId: "to-cancel" });
   await assertRejects(() => started, Error, "cancelled");
+  await busy;
   await waitFor("no partial file", async () => {
     const files = await filesUnder(join(t.daemon.services.config.outputDir, "decks"));
     return files.some((f) => f.endsWith(".part")) ? undefined : files;

@@ -12,6 +12,8 @@ import type { CancelChannel } from "./cancel_channel.ts";
 import type { QueueHub } from "./queue_hub.ts";
 
 const QUEUE = "exports";
+/** How long a cancel is remembered for an export not queued or taken yet. */
+const CANCEL_MEMORY_MS = 10 * 60_000;
 
 interface ExportData {
   request: ExportRequestInput;
@@ -28,6 +30,8 @@ class RemoteExportError extends Error {
 export class ExportJobs {
   readonly #running = new Map<string, AbortController>();
   readonly #lastProgress = new Map<string, number>();
+  /** Exports cancelled lately (by id, when), whichever daemon was asked. */
+  readonly #cancelled = new Map<string, number>();
   /** Callers waiting for an export, by id: a cancel ends their wait at once. */
   readonly #waiters = new Map<string, (error: Error) => void>();
   #events?: QueueEvents;
@@ -47,6 +51,10 @@ export class ExportJobs {
     },
   ) {
     deps.cancels.onCancel((id) => {
+      // a cancel may come before the export is queued or taken: remembered for a while
+      const now = Date.now();
+      for (const [old, at] of this.#cancelled) if (now - at > CANCEL_MEMORY_MS) this.#cancelled.delete(old);
+      this.#cancelled.set(id, now);
       this.#running.get(id)?.abort(new Error("cancelled"));
       this.#waiters.get(id)?.(new RemoteExportError("ExportCancelledError", `export ${id} was cancelled`));
     });
@@ -83,6 +91,7 @@ export class ExportJobs {
     const onAbort = () => void this.cancel(id);
     options.signal?.addEventListener("abort", onAbort, { once: true });
     const cancelled = new Promise<never>((_, reject) => this.#waiters.set(id, reject));
+    if (this.#cancelled.has(id)) await this.cancel(id); // cancelled while it was being queued
     try {
       return await Promise.race([job.waitUntilFinished(this.#events), cancelled]);
     } catch (error) {
@@ -109,6 +118,7 @@ export class ExportJobs {
   ): Promise<ExportResult> {
     const id = job.id!;
     const controller = new AbortController();
+    if (this.#cancelled.has(id)) controller.abort(new Error("cancelled"));
     this.#running.set(id, controller);
     const stop = signal ? AbortSignal.any([controller.signal, signal]) : controller.signal;
     try {
