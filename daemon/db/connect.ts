@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from "kysely";
 import { PGlite } from "@electric-sql/pglite";
 import { PGliteDialect } from "kysely-pglite-dialect";
 // @ts-types="npm:@types/pg@8.23.1"
@@ -44,6 +44,87 @@ async function initPglite(dir: string, log: Logger): Promise<void> {
   }
 }
 
+/**
+ * PostgreSQL cannot be reached, or dropped the connection mid-request (restarted, stopped, the
+ * network gone). Nothing of the request was done; the pool connects again by itself.
+ */
+export class DatabaseUnavailableError extends Error {
+  constructor(location: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `PostgreSQL at ${location} does not answer (${reason}): the request was not done. ` +
+        "Check that the server is running and that DATABASE_URL points at it; " +
+        "the daemon reconnects by itself once it is back.",
+      { cause },
+    );
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+/** Socket errors, and the SQLSTATEs of a server going away (class 08, 57P01-57P03). */
+const CONNECTION_ERRNOS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** Whether an error of `pg` means the server is not there (rather than a problem of the query). */
+export function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") {
+    if (CONNECTION_ERRNOS.has(code) || code.startsWith("08")) return true;
+    if (code === "57P01" || code === "57P02" || code === "57P03") return true;
+  }
+  return /^Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/
+    .test(error.message);
+}
+
+/**
+ * The pool as Kysely sees it, with connection failures turned into {@link DatabaseUnavailableError}
+ * (a clear message instead of `connect ECONNREFUSED`); every other error passes unchanged.
+ */
+function guardedPool(pool: pg.Pool, location: string): PostgresPool {
+  const wrap = (error: unknown) =>
+    isConnectionError(error) ? new DatabaseUnavailableError(location, error) : error;
+  // one wrapper per pg client: Kysely keeps its connection objects by client identity
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    options: pool.options,
+    async connect() {
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw wrap(error);
+      }
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = {
+          get processID() {
+            return (client as unknown as { processID?: number }).processID;
+          },
+          // deno-lint-ignore no-explicit-any -- forwards both of pg's overloads (text, cursor)
+          query(...args: any[]): any {
+            // deno-lint-ignore no-explicit-any
+            const result = (client.query as (...a: any[]) => any)(...args);
+            return result instanceof Promise ? result.catch((error) => Promise.reject(wrap(error))) : result;
+          },
+          release: (destroy?: boolean) => client.release(destroy),
+        } as PostgresPoolClient;
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
+  };
+}
+
 /** An open database: PostgreSQL through a pool, or embedded PGlite. */
 export interface Database extends AsyncDisposable {
   readonly db: Kysely<DB>;
@@ -85,11 +166,12 @@ export async function openDatabase(
     });
     // An idle client losing its server emits here; without a listener the process would die.
     pool.on("error", (error) => log.warn("PostgreSQL connection lost", { error }));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    const location = redactUrl(options.databaseUrl);
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: guardedPool(pool, location) }) });
     return {
       db,
       kind: "postgres",
-      location: redactUrl(options.databaseUrl),
+      location,
       [Symbol.asyncDispose]: () => db.destroy(),
     };
   }

@@ -2,6 +2,12 @@
  * The database: PostgreSQL or embedded PGlite through Kysely, and its migrations.
  * @module
  */
-export { type Database, openDatabase, redactUrl } from "./connect.ts";
+export {
+  type Database,
+  DatabaseUnavailableError,
+  isConnectionError,
+  openDatabase,
+  redactUrl,
+} from "./connect.ts";
 export { migrateToLatest, MigrationError } from "./migrate.ts";
 export type { DB } from "./schema.ts";

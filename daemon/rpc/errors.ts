@@ -30,6 +30,7 @@ const CODES: Record<string, Code> = {
   NothingToExportError: "PRECONDITION_FAILED",
   ExportMediaError: "UNPROCESSABLE_CONTENT",
   ExportCancelledError: "CLIENT_CLOSED_REQUEST",
+  DatabaseUnavailableError: "SERVICE_UNAVAILABLE",
 };
 
 /** The TRPCError for a domain error, or undefined for anything else (an internal error). */
