@@ -40,6 +40,9 @@ const envSchema = z.object({
     .default(7470),
   LINGOREEL_TOKEN: z.string().trim().min(16, "expected at least 16 characters (or unset it to generate one)")
     .optional(),
+  LINGOREEL_READONLY_TOKEN: z.string().trim()
+    .min(16, "expected at least 16 characters, e.g. from `openssl rand -base64 32` (or unset it)")
+    .optional(),
   LINGOREEL_ROLE: z.enum(["all", "api", "worker"], "expected one of all, api, worker").default("all"),
   LINGOREEL_LOG_LEVEL: logLevelSchema.default("info"),
   LINGOREEL_REDIS_PREFIX: z.string().trim().regex(
@@ -86,6 +89,11 @@ export interface Config {
   readonly port: number;
   /** Set when `LINGOREEL_TOKEN` is given; otherwise the token file is used. */
   readonly token?: string;
+  /**
+   * `LINGOREEL_READONLY_TOKEN`: a second token that allows queries and subscriptions only (for
+   * dashboards); otherwise `<data dir>/readonly-token` if present.
+   */
+  readonly readOnlyToken?: string;
   readonly role: Role;
   /** Namespace of this installation's queues, event stream and channels in Redis. */
   readonly redisPrefix: string;
@@ -143,6 +151,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.LINGOREEL_READONLY_TOKEN !== undefined && e.LINGOREEL_READONLY_TOKEN === e.LINGOREEL_TOKEN) {
+    // the same value would grant full access to whoever was meant to only read
+    throw new ConfigError(
+      "Invalid configuration:\n  - LINGOREEL_READONLY_TOKEN=(value hidden): is the same as LINGOREEL_TOKEN; " +
+        "give dashboards a different token, e.g. from `openssl rand -base64 32`",
+    );
+  }
   const dataDir = absolute(resolveDataDir(e), cwd);
   const mediaRoots = e.LINGOREEL_MEDIA_ROOTS
     ? e.LINGOREEL_MEDIA_ROOTS.split(",").map((root) => root.trim()).filter(Boolean)
@@ -160,6 +175,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     host: e.LINGOREEL_HOST,
     port: e.LINGOREEL_PORT,
     token: e.LINGOREEL_TOKEN,
+    readOnlyToken: e.LINGOREEL_READONLY_TOKEN,
     role: e.LINGOREEL_ROLE,
     redisPrefix: e.LINGOREEL_REDIS_PREFIX,
     queueLockMs: e.LINGOREEL_QUEUE_LOCK_MS,
@@ -186,6 +202,22 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
     // a TZ that is not an IANA name (e.g. ":/etc/localtime") is not a calendar zone: ignored
     timeZone: e.TZ && isTimeZone(e.TZ) ? e.TZ : undefined,
   });
+}
+
+/**
+ * The secret values of a configuration (API tokens, the Gemini key, passwords in the database
+ * and Redis URLs), for the logger to keep out of every line.
+ */
+export function secretValues(config: Config): string[] {
+  const passwords = [config.databaseUrl, config.redisUrl].map((value) => {
+    try {
+      return value ? decodeURIComponent(new URL(value).password) : "";
+    } catch {
+      return "";
+    }
+  });
+  return [config.token, config.readOnlyToken, config.gemini.apiKey, ...passwords]
+    .filter((value): value is string => Boolean(value));
 }
 
 /**

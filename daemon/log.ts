@@ -1,6 +1,12 @@
 /**
  * Structured JSON logging to stderr (one object a line, for journald), with extra sinks such as
  * the event stream. Passed down from the composition root; nothing logs through a global.
+ *
+ * Secrets are kept out as a last line of defence (the code that handles them must not log them
+ * in the first place): fields with a credential's name (`token`, `apiKey`, `refreshToken`,
+ * `client_secret`, `authorization`, …) at any depth are replaced by `[redacted]`, and so is every
+ * occurrence of a value registered with `redact()` (the API tokens, the Gemini key) in messages,
+ * fields and error messages and stacks, before a line reaches stderr or any sink.
  */
 import type { LogLevel } from "../shared/schemas.ts";
 
@@ -30,13 +36,59 @@ export interface Logger {
   child(fields: LogFields): Logger;
   /** Adds a sink; returns a function that removes it. */
   addSink(sink: LogSink): () => void;
+  /**
+   * Keeps a secret value out of every later line of this logger's whole tree (root and children):
+   * it is written as `[redacted]`. Values shorter than 8 characters are ignored (they would only
+   * mangle ordinary words).
+   */
+  redact(secret: string | undefined): void;
 }
 
-function serialise(value: unknown): unknown {
+/** What a secret is replaced with. */
+export const REDACTED = "[redacted]";
+
+/** Field names (lower case, without `_` and `-`) whose values are credentials. */
+const SECRET_KEYS = new Set([
+  "token",
+  "apitoken",
+  "readonlytoken",
+  "accesstoken",
+  "refreshtoken",
+  "idtoken",
+  "apikey",
+  "xgoogapikey",
+  "clientsecret",
+  "secret",
+  "password",
+  "passwd",
+  "authorization",
+  "cookie",
+]);
+
+/** Whether a field of this name holds a credential. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase().replace(/[_-]/g, ""));
+}
+
+/** Makes a value safe to write: errors reduced, credential fields and known secrets redacted. */
+function sanitise(value: unknown, scrub: (text: string) => string, depth = 0, seen = new WeakSet()): unknown {
+  if (typeof value === "string") return scrub(value);
+  if (value === null || typeof value !== "object") return value;
+  if (depth > 8 || seen.has(value)) return "[…]";
+  seen.add(value);
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack };
+    return { name: value.name, message: scrub(value.message), stack: value.stack && scrub(value.stack) };
   }
-  return value;
+  const json = (value as { toJSON?: () => unknown }).toJSON;
+  if (typeof json === "function") return sanitise(json.call(value), scrub, depth + 1, seen);
+  if (Array.isArray(value)) return value.map((item) => sanitise(item, scrub, depth + 1, seen));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = isSecretKey(key) && item !== undefined && item !== null
+      ? REDACTED
+      : sanitise(item, scrub, depth + 1, seen);
+  }
+  return out;
 }
 
 /** Creates the root logger. `write` defaults to stderr. */
@@ -47,16 +99,23 @@ export function createLogger(
   const encoder = new TextEncoder();
   const write = options.write ?? ((line: string) => Deno.stderr.writeSync(encoder.encode(line)));
   const sinks = new Set<LogSink>();
+  const secrets = new Set<string>();
+  const scrub = (text: string): string => {
+    for (const secret of secrets) if (text.includes(secret)) text = text.replaceAll(secret, REDACTED);
+    return text;
+  };
 
   const make = (base: LogFields): Logger => {
     const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
       if (LEVELS[level] < min) return;
-      const merged: LogFields = {};
-      for (const [key, value] of Object.entries({ ...base, ...fields })) {
-        merged[key] = serialise(value);
-      }
-      const record: LogRecord = { level, message, fields: merged, at: new Date().toISOString() };
-      write(JSON.stringify({ at: record.at, level, msg: message, ...merged }) + "\n");
+      const merged = sanitise({ ...base, ...fields }, scrub) as LogFields;
+      const record: LogRecord = {
+        level,
+        message: scrub(message),
+        fields: merged,
+        at: new Date().toISOString(),
+      };
+      write(JSON.stringify({ at: record.at, level, msg: record.message, ...merged }) + "\n");
       for (const sink of sinks) {
         try {
           sink(record);
@@ -74,6 +133,9 @@ export function createLogger(
       addSink(sink) {
         sinks.add(sink);
         return () => sinks.delete(sink);
+      },
+      redact(secret) {
+        if (secret && secret.length >= 8) secrets.add(secret);
       },
     };
   };

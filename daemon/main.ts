@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { hostname } from "node:os";
 import { join } from "@std/path";
 import { VERSION } from "../shared/version.ts";
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig, secretValues } from "./config.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
 import { EventBus } from "./events/mod.ts";
 import {
@@ -26,7 +26,9 @@ import {
   AlreadyRunningError,
   ensurePrivateDir,
   loadOrCreateToken,
+  loadReadOnlyToken,
   removeDaemonFile,
+  tightenSecretFiles,
   writeDaemonFile,
 } from "./instance/mod.ts";
 import { Lifecycle, Stage } from "./lifecycle.ts";
@@ -66,10 +68,13 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
   const instanceId = `${hostname()}:${Deno.pid}`;
   try {
     await ensurePrivateDir(config.dataDir, log);
+    await tightenSecretFiles(config.dataDir, log);
     await Deno.mkdir(config.outputDir, { recursive: true });
     const lock = await acquireInstanceLock(config.dataDir);
     lifecycle.onShutdown(Stage.lock, "release data directory lock", () => lock[Symbol.asyncDispose]());
     const token = await loadOrCreateToken(config.dataDir, config.token, log);
+    const readOnlyToken = await loadReadOnlyToken(config.dataDir, config.readOnlyToken, token, log);
+    for (const secret of [token, readOnlyToken, ...secretValues(config)]) log.redact(secret);
 
     const database = await openDatabase({
       databaseUrl: config.databaseUrl,
@@ -382,7 +387,7 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
       host: config.host,
       port: config.port,
       api: config.role !== "worker",
-      createContext: createContextFactory(services, token),
+      createContext: createContextFactory(services, token, { readOnlyToken }),
       health: () => health.recent(2_000),
       metrics: async () => {
         const memory = Deno.memoryUsage();

@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig, parseConfig, parseDotEnv } from "../daemon/config.ts";
+import { ConfigError, loadConfig, parseConfig, parseDotEnv, secretValues } from "../daemon/config.ts";
 
 Deno.test("parseConfig fills every default from HOME alone", () => {
   const config = parseConfig({ HOME: "/home/ana" }, "/work");
@@ -97,4 +97,54 @@ Deno.test("loadConfig reads .env from the working directory, and the environment
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("LINGOREEL_READONLY_TOKEN is read, must be long and differ from LINGOREEL_TOKEN, and is never echoed", () => {
+  assertEquals(parseConfig({ HOME: "/h" }).readOnlyToken, undefined);
+  assertEquals(
+    parseConfig({ HOME: "/h", LINGOREEL_READONLY_TOKEN: " dashboard-token-0123456789 " }).readOnlyToken,
+    "dashboard-token-0123456789",
+  );
+  const short = assertThrows(
+    () => parseConfig({ HOME: "/h", LINGOREEL_READONLY_TOKEN: "peek" }),
+    ConfigError,
+  );
+  assertStringIncludes(
+    short.message,
+    "LINGOREEL_READONLY_TOKEN=(value hidden): expected at least 16 characters",
+  );
+  assertEquals(short.message.includes("peek"), false);
+  const same = assertThrows(
+    () =>
+      parseConfig({
+        HOME: "/h",
+        LINGOREEL_TOKEN: "one-token-for-everything",
+        LINGOREEL_READONLY_TOKEN: "one-token-for-everything",
+      }),
+    ConfigError,
+  );
+  assertStringIncludes(
+    same.message,
+    "LINGOREEL_READONLY_TOKEN=(value hidden): is the same as LINGOREEL_TOKEN",
+  );
+  assertEquals(same.message.includes("one-token-for-everything"), false);
+});
+
+Deno.test("secretValues lists the tokens, the Gemini key and the passwords of the database and Redis URLs", () => {
+  const config = parseConfig({
+    HOME: "/h",
+    LINGOREEL_TOKEN: "full-token-0123456789",
+    LINGOREEL_READONLY_TOKEN: "read-token-0123456789",
+    GEMINI_API_KEY: "AIzaSy-secret-key",
+    DATABASE_URL: "postgres://app:p%40ss-word@db:5432/lingoreel",
+    REDIS_URL: "redis://:redis-pass@cache:6379",
+  });
+  assertEquals(secretValues(config), [
+    "full-token-0123456789",
+    "read-token-0123456789",
+    "AIzaSy-secret-key",
+    "p@ss-word",
+    "redis-pass",
+  ]);
+  assertEquals(secretValues(parseConfig({ HOME: "/h", REDIS_URL: "redis://cache:6379" })), []);
 });

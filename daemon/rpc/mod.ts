@@ -3,7 +3,17 @@
  * listener.
  * @module
  */
-export { type Context, createContextFactory, type Services, tokenMatches } from "./context.ts";
+export {
+  type Access,
+  accessFor,
+  accessOf,
+  type Context,
+  type ContextOptions,
+  createContextFactory,
+  type Services,
+  tokenMatches,
+} from "./context.ts";
+export { AuthLimiter, type AuthLimits, DEFAULT_AUTH_LIMITS, limitKey } from "./auth_limiter.ts";
 export { type AppRouter, appRouter } from "./router.ts";
-export { type ApiServer, startServer } from "./server.ts";
+export { type ApiServer, bindWarning, isLoopbackHost, startServer } from "./server.ts";
 export { createCallerFactory } from "./trpc.ts";

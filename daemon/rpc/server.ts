@@ -24,6 +24,43 @@ export interface ApiServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/**
+ * Whether a bind address is reachable from this machine only: `localhost`, 127.0.0.0/8 and ::1
+ * (also written `[::1]`, in full, or IPv4-mapped).
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  let h = bare;
+  try {
+    // the URL parser writes IPv4 and IPv6 addresses one canonical way (127.1, 0:0:…:1, ::ffff:…)
+    h = new URL(`http://${bare.includes(":") ? `[${bare}]` : bare}/`).hostname.replace(/^\[(.*)\]$/, "$1");
+  } catch { /* not an address: compared as given */ }
+  return h === "localhost" || h.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::1" ||
+    /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(h);
+}
+
+/**
+ * The warning for a bind address other machines can reach (what, why it is risky, how to fix),
+ * or undefined for a loopback one. `api` is false for worker daemons, which serve only
+ * `/healthz` and `/metrics`.
+ */
+export function bindWarning(host: string, port: number, api: boolean): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  const everywhere = ["0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0"].includes(host.trim());
+  const where = everywhere
+    ? `on every network interface (LINGOREEL_HOST=${host})`
+    : `on ${host} (LINGOREEL_HOST), which other machines may reach`;
+  const risk = api
+    ? "anyone who can reach the port can try API tokens (failed attempts are only rate-limited), " +
+      "the token and every call cross the network unencrypted (ws://, no TLS), and /healthz and " +
+      "/metrics answer without a token"
+    : "/healthz and /metrics answer anyone who can reach the port, without a token";
+  return `SECURITY WARNING: the daemon listens ${where}, port ${port}, not only on this machine: ${risk}. ` +
+    "Unless that is intended (inside a container whose port is published on the host's 127.0.0.1 only, " +
+    "or behind a firewall or a TLS proxy), set LINGOREEL_HOST=127.0.0.1 and reach the daemon from " +
+    `other machines through an SSH tunnel: ssh -L ${port}:127.0.0.1:${port} <this host>.`;
+}
+
 /** The address clients on this machine use for a bind address. */
 function clientHost(host: string): string {
   if (host === "0.0.0.0") return "127.0.0.1";
@@ -117,6 +154,8 @@ export async function startServer(options: {
   const port = (http.address() as AddressInfo).port;
   const url = `ws://${clientHost(options.host)}:${port}`;
   log.info("listening", { url, api: options.api });
+  const warning = bindWarning(options.host, port, options.api);
+  if (warning) log.warn(warning, { host: options.host, port });
 
   let closed = false;
   const close = async () => {

@@ -1,7 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import type { Context } from "./context.ts";
+import { accessOf, type Context } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
+import { describeRetry } from "./auth_limiter.ts";
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -15,7 +16,10 @@ export const router = t.router;
 /** Creates a server-side caller, for tests and in-process use. */
 export const createCallerFactory = t.createCallerFactory;
 
-/** Every procedure requires the API token; there is no public procedure. */
+/**
+ * Every procedure requires a token; there is no public procedure. The read-only token allows
+ * queries and subscriptions; mutations need the API token.
+ */
 export const procedure = t.procedure.use(async ({ next }) => {
   // Domain errors carry messages for people; give them the right code instead of a 500.
   const result = await next();
@@ -24,13 +28,33 @@ export const procedure = t.procedure.use(async ({ next }) => {
     if (mapped) throw mapped;
   }
   return result;
-}).use(({ ctx, next, path }) => {
-  if (!ctx.authenticated) {
+}).use(({ ctx, next, path, type }) => {
+  const access = accessOf(ctx);
+  if (access === "none") {
+    const block = ctx.blocked?.();
+    if (block !== undefined) {
+      // not logged per call: the block itself was logged once, and a flood must not fill the log
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `Too many failed API token attempts from this address: try again ${
+          describeRetry(block)
+        } with the token from <data dir>/token (or LINGOREEL_TOKEN).`,
+      });
+    }
     ctx.services.log.warn("rejected a call without a valid token", { path, remote: ctx.remote });
     throw new TRPCError({
       code: "UNAUTHORIZED",
       message:
         "Missing or wrong API token: connect with the token from <data dir>/token (or LINGOREEL_TOKEN).",
+    });
+  }
+  if (access === "read" && type === "mutation") {
+    ctx.services.log.warn("refused a mutation on a read-only connection", { path, remote: ctx.remote });
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: `${path} changes the daemon's state, and this connection uses the read-only token ` +
+        "(queries and subscriptions only): connect with the API token from <data dir>/token " +
+        "(or LINGOREEL_TOKEN) to call it.",
     });
   }
   return next();
