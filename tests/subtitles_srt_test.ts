@@ -196,6 +196,24 @@ Deno.test("writeSrt writes the standard layout and keeps text from ending or fak
   assertEquals(parseSrt(srt, "w.srt").cues.map((c) => c.text), ["Line one\nLine two -> three", "12"]);
 });
 
+Deno.test("writeSrt keeps a text line that reads as a timing line from starting a cue (found by the fuzzer)", () => {
+  // cleaning can leave such a line: "【音楽】2:20.641 --> 2:25.759" loses its brackets
+  const cues = [
+    {
+      index: 1,
+      startMs: 1000,
+      endMs: 2000,
+      text: "Before\n2:20.641 --> 2:25.759\n00:00:05,05 -- > 00:00:06,5 X1:1",
+    },
+    { index: 2, startMs: 3000, endMs: 4000, text: "1:2:3 -> 1:2:4" },
+  ];
+  const back = parseSrt(writeSrt(cues), "w.srt").cues;
+  assertEquals(back.map((c) => [c.startMs, c.endMs, c.text]), [
+    [1000, 2000, "Before\n2:20.641 → 2:25.759\n00:00:05,05 → 00:00:06,5 X1:1"],
+    [3000, 4000, "1:2:3 → 1:2:4"],
+  ]);
+});
+
 Deno.test("readSubtitleFile reads from disk, cleans by default and reports format and encoding", async () => {
   const file = await readSubtitleFile(fixturePath("srt/clean.en.srt"));
   assertEquals([file.format, file.encoding, file.cues.length], ["srt", "utf-8", 6]);
@@ -207,7 +225,10 @@ Deno.test("readSubtitleFile refuses a file too large to be subtitles before read
     () => readSubtitleFile(fixturePath("srt/clean.en.srt"), { maxBytes: 100 }),
     SubtitleParseError,
   );
-  assertStringIncludes(error.message, "is it a video with a subtitle extension?");
+  assertStringIncludes(error.message, "is it a video with a subtitle extension");
+  assertStringIncludes(error.message, `${fixturePath("srt/clean.en.srt")} line 1: the file is `);
+  assertStringIncludes(error.message, "more than the 100 bytes a subtitle file may have");
+  assertStringIncludes(error.message, "split a concatenated file per episode");
 });
 
 Deno.test("readSubtitleFile lets a missing file fail as NotFound", async () => {

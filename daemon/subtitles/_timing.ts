@@ -7,7 +7,9 @@
 const TIME = String.raw`(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[,.](\d{1,9}))?`;
 // The arrow tolerates "->", "-- >" and missing spaces; what follows the end time (SRT position
 // "X1:…", WebVTT cue settings) must be separated by whitespace so "00:00:0x" is not read as 00:00.
-const TIMING_LINE = new RegExp(String.raw`^${TIME}\s*-{1,3}\s*>\s*${TIME}(?:\s+(.*))?$`);
+// The settings are `[\s\S]*`, not `.*`: "." stops at U+2028, and the backtracking that followed
+// took quadratic time on a long line of spaces.
+const TIMING_LINE = new RegExp(String.raw`^${TIME}\s*-{1,3}\s*>\s*${TIME}(?:\s+([\s\S]*))?$`);
 const ASS_TIME = /^(\d{1,3}):(\d{1,2}):(\d{1,2})(?:[.,](\d{1,9}))?$/;
 
 /** A parsed `start --> end [settings]` line. */

@@ -50,9 +50,11 @@ function byStart(cues: readonly Cue[]): readonly Cue[] {
  * source cue can take several targets (one-to-many), several source cues can share one long
  * target (many-to-one), and a source cue in a gap of the target track gets `targets: []`.
  *
- * One sweep over both tracks sorted by start (sorted copies are made only if needed): the lower
- * pointer skips targets that ended before the current source cue began, the scan stops at the
- * first target starting after it ends — O(n + m + pairs) for ordinary tracks.
+ * One sweep over both tracks sorted by start (sorted copies are made only if needed). Each
+ * target is passed over once it has ended before the current source cue began: a "next live
+ * target" table with path compression skips such runs, so a target that lasts the whole file
+ * (a sign or a watermark line in ASS) does not make every later source cue rescan the targets
+ * behind it. The cost is O(n + m + overlapping pairs) whatever the tracks look like.
  */
 export function alignCues(
   source: readonly Cue[],
@@ -62,13 +64,27 @@ export function alignCues(
   const share = options.minOverlapShare ?? DEFAULT_SHARE;
   const separator = options.separator ?? "\n";
   const targets = byStart(target);
+  // next[j]: a target at or after j not known to have ended (j itself when it has not);
+  // targets.length stands for "none left".
+  const next = Int32Array.from({ length: targets.length + 1 }, (_, j) => j);
+  const live = (j: number): number => {
+    let root = j;
+    while (next[root] !== root) root = next[root];
+    for (let k = j; k !== root;) {
+      const up = next[k];
+      next[k] = root;
+      k = up;
+    }
+    return root;
+  };
   const result: AlignedCue[] = [];
-  let lo = 0;
   for (const s of byStart(source)) {
-    while (lo < targets.length && targets[lo].endMs <= s.startMs) lo++;
     const found: Cue[] = [];
-    for (let j = lo; j < targets.length && targets[j].startMs < s.endMs; j++) {
-      if (matches(targets[j], s.startMs, s.endMs, share)) found.push(targets[j]);
+    for (let j = live(0); j < targets.length && targets[j].startMs < s.endMs; j = live(j + 1)) {
+      const t = targets[j];
+      // source cues come by start, so a target that ended before this one began is done with
+      if (t.endMs <= s.startMs) next[j] = j + 1;
+      else if (matches(t, s.startMs, s.endMs, share)) found.push(t);
     }
     result.push({ source: s, targets: found, text: found.map((t) => t.text).join(separator) });
   }

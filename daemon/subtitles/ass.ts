@@ -1,5 +1,5 @@
-import { type ParsedCues, SubtitleParseError, type SubtitleWarning } from "./diagnostics.ts";
-import { finishCues, type RawCue, tidyLines } from "./_cue_list.ts";
+import { type ParsedCues, type ParseLimits, SubtitleParseError } from "./diagnostics.ts";
+import { finishCues, RawCueList, tidyLines, WarningList } from "./_cue_list.ts";
 import { parseAssTime, quoteLine, splitLines } from "./_timing.ts";
 
 // Used when Dialogue lines come before (or without) a Format line. SSA's first field is "Marked"
@@ -58,12 +58,12 @@ function splitFields(body: string, count: number): string[] | undefined {
  * Comment lines and other sections are skipped. Events with no visible text (drawings, empty
  * positioning lines) and exact duplicates (the same line on several layers, for effects) are dropped.
  * A Dialogue line with too few fields or a bad time, or a file without an `[Events]` section, is a
- * {@link SubtitleParseError}.
+ * {@link SubtitleParseError}, as are more cues than {@link ParseLimits.maxCues}.
  */
-export function parseAss(text: string, file: string): ParsedCues {
+export function parseAss(text: string, file: string, limits: ParseLimits = {}): ParsedCues {
   const lines = splitLines(text);
-  const warnings: SubtitleWarning[] = [];
-  const raw: RawCue[] = [];
+  const warnings = new WarningList();
+  const raw = new RawCueList(file, limits.maxCues);
   const seen = new Set<string>();
   let section = "";
   let sawEvents = false;
@@ -138,13 +138,13 @@ export function parseAss(text: string, file: string): ParsedCues {
       "The file is an incomplete ASS/SSA script; use another subtitle file, or extract the track from the video again.",
     );
   }
-  const cues = finishCues(raw, file, warnings);
+  const cues = finishCues(raw.cues, file, warnings);
   if (cues.length === 0) {
-    warnings.push({
+    warnings.add({
       code: "no-cues",
       file,
       message: `${file} has an [Events] section but no Dialogue lines`,
     });
   }
-  return { cues, warnings };
+  return { cues, warnings: warnings.list(file) };
 }

@@ -52,6 +52,12 @@ export interface SubtitleWarning {
   message: string;
 }
 
+/** Limits a parser enforces so that a huge or hostile file cannot take the daemon's memory. */
+export interface ParseLimits {
+  /** The most cues a track may have (default 200,000; see `MAX_CUES`). */
+  maxCues?: number;
+}
+
 /** What a format parser returns: cues sorted by start and indexed from 1, and what it tolerated. */
 export interface ParsedCues {
   cues: Cue[];

@@ -8,6 +8,7 @@ export { assPlainText, parseAss } from "./ass.ts";
 export { cleanCues, type CleanOptions, cleanText, DEFAULT_CLEAN_OPTIONS } from "./clean.ts";
 export {
   type ParsedCues,
+  type ParseLimits,
   SubtitleParseError,
   type SubtitleWarning,
   type SubtitleWarningCode,
@@ -22,6 +23,7 @@ export {
 export { formatFromPath, sniffFormat, SUBTITLE_FORMATS, type SubtitleFormat } from "./format.ts";
 export { parseSrt, type SrtWriteOptions, writeSrt } from "./srt.ts";
 export {
+  MAX_SUBTITLE_BYTES,
   parseSubtitles,
   type ParseSubtitlesOptions,
   readSubtitleFile,
@@ -30,3 +32,4 @@ export {
 } from "./subtitle_reader.ts";
 export { parseVtt, vttPlainText, writeVtt } from "./vtt.ts";
 export { formatTimestamp } from "./_timing.ts";
+export { MAX_CUES, MAX_WARNINGS_PER_KIND } from "./_cue_list.ts";

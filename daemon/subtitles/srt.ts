@@ -1,6 +1,6 @@
 import type { Cue } from "../../shared/schemas.ts";
-import { type ParsedCues, SubtitleParseError, type SubtitleWarning } from "./diagnostics.ts";
-import { finishCues, type RawCue } from "./_cue_list.ts";
+import { type ParsedCues, type ParseLimits, SubtitleParseError } from "./diagnostics.ts";
+import { finishCues, RawCueList, WarningList } from "./_cue_list.ts";
 import {
   formatTimestamp,
   looksLikeTiming,
@@ -33,12 +33,13 @@ function nextNonBlank(lines: readonly string[], from: number): number {
  * cue numbers (cues are renumbered after sorting), `,` or `.` before 1–3 fraction digits, missing
  * hours, odd spacing around `-->`, coordinates after the end time, cues out of order, overlapping
  * cues. Cues that do not last are dropped with a warning. A timing line that cannot be read, a cue
- * number not followed by a timing line, or text before the first cue is a {@link SubtitleParseError}.
+ * number not followed by a timing line, text before the first cue, or more cues than
+ * {@link ParseLimits.maxCues} is a {@link SubtitleParseError}.
  */
-export function parseSrt(text: string, file: string): ParsedCues {
+export function parseSrt(text: string, file: string, limits: ParseLimits = {}): ParsedCues {
   const lines = splitLines(text);
-  const warnings: SubtitleWarning[] = [];
-  const raw: RawCue[] = [];
+  const warnings = new WarningList();
+  const raw = new RawCueList(file, limits.maxCues);
   let current: { timing: Timing; line: number; parts: string[] } | undefined;
   let afterBlank = true;
   const flush = () => {
@@ -69,7 +70,7 @@ export function parseSrt(text: string, file: string): ParsedCues {
       }
       if (!current || afterBlank) {
         if (j >= lines.length) {
-          warnings.push({
+          warnings.add({
             code: "truncated",
             file,
             line: i + 1,
@@ -99,7 +100,8 @@ export function parseSrt(text: string, file: string): ParsedCues {
     afterBlank = false;
   }
   flush();
-  return { cues: finishCues(raw, file, warnings), warnings };
+  const cues = finishCues(raw.cues, file, warnings);
+  return { cues, warnings: warnings.list(file) };
 }
 
 /** Options of {@link writeSrt}. */
@@ -109,15 +111,24 @@ export interface SrtWriteOptions {
 }
 
 /**
+ * A line of cue text as SRT can hold it. SRT has no escape, so `-->` becomes `->`, and in a line
+ * that would still read as a timing line (`00:01,000 -> 00:02,000`, which the parser accepts) the
+ * arrow becomes `→`; otherwise the line would start a new cue.
+ */
+function srtTextLine(line: string): string {
+  const out = line.replaceAll("-->", "->");
+  return parseTimingLine(out.trim()) ? out.replace(/-{1,3}\s*>/, "→") : out;
+}
+
+/**
  * Writes cues as SubRip, numbered from 1 in the given order. Blank lines inside a cue's text are
- * dropped and `-->` in text becomes `->`, because SRT has no escape and either would end the cue.
+ * dropped and arrows that would end the cue are changed (see {@link srtTextLine}), because SRT
+ * has no escape.
  */
 export function writeSrt(cues: readonly Cue[], options: SrtWriteOptions = {}): string {
   const nl = options.newline ?? "\n";
   return cues.map((cue, i) => {
-    const lines = cue.text.split("\n").filter((line) => line.trim() !== "").map((line) =>
-      line.replaceAll("-->", "->")
-    );
+    const lines = cue.text.split("\n").filter((line) => line.trim() !== "").map(srtTextLine);
     const timing = `${formatTimestamp(cue.startMs, "srt")} --> ${formatTimestamp(cue.endMs, "srt")}`;
     return [String(i + 1), timing, ...lines].join(nl) + nl;
   }).join(nl);

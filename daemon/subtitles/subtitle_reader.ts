@@ -1,7 +1,12 @@
 import type { Cue } from "../../shared/schemas.ts";
 import { parseAss } from "./ass.ts";
 import { cleanCues, type CleanOptions } from "./clean.ts";
-import { type ParsedCues, SubtitleParseError, type SubtitleWarning } from "./diagnostics.ts";
+import {
+  type ParsedCues,
+  type ParseLimits,
+  SubtitleParseError,
+  type SubtitleWarning,
+} from "./diagnostics.ts";
 import { decodeText } from "./encoding.ts";
 import { describeNonSubtitle, formatFromPath, sniffFormat, type SubtitleFormat } from "./format.ts";
 import { parseSrt } from "./srt.ts";
@@ -27,6 +32,8 @@ export interface ParseSubtitlesOptions {
   encoding?: string;
   /** Cleaning to apply (all kinds by default); `false` keeps the text as parsed. */
   clean?: CleanOptions | false;
+  /** More cues than this are refused (default 200,000: no single track has nearly as many). */
+  maxCues?: number;
 }
 
 /** Options of {@link readSubtitleFile}. */
@@ -35,7 +42,10 @@ export type ReadSubtitleOptions = Omit<ParseSubtitlesOptions, "file"> & {
   maxBytes?: number;
 };
 
-const PARSERS: Record<SubtitleFormat, (text: string, file: string) => ParsedCues> = {
+/** The largest subtitle file {@link readSubtitleFile} reads by default (a film's SRT is 50–150 KB). */
+export const MAX_SUBTITLE_BYTES = 20 * 1024 * 1024;
+
+const PARSERS: Record<SubtitleFormat, (text: string, file: string, limits: ParseLimits) => ParsedCues> = {
   srt: parseSrt,
   vtt: parseVtt,
   ass: parseAss,
@@ -44,7 +54,6 @@ const PARSERS: Record<SubtitleFormat, (text: string, file: string) => ParsedCues
 
 const NOT_SUBTITLES_HINT =
   "Choose an .srt, .vtt or .ass subtitle file, or extract a text subtitle track from the video with ffmpeg.";
-const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
@@ -126,7 +135,7 @@ export function parseSubtitles(bytes: Uint8Array, options: ParseSubtitlesOptions
     });
   }
 
-  const parsed = PARSERS[format](text, file);
+  const parsed = PARSERS[format](text, file, { maxCues: options.maxCues });
   warnings.push(...parsed.warnings);
   let cues = parsed.cues;
   if (options.clean !== false) {
@@ -144,26 +153,61 @@ export function parseSubtitles(bytes: Uint8Array, options: ParseSubtitlesOptions
   return { format, encoding: decoded.encoding, cues, warnings };
 }
 
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The file's bytes, or undefined when it holds more than `maxBytes` (it may grow after a stat). */
+async function readAtMost(path: string, maxBytes: number): Promise<Uint8Array | undefined> {
+  using file = await Deno.open(path);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const buffer = new Uint8Array(64 * 1024);
+  for (let n = await file.read(buffer); n !== null; n = await file.read(buffer)) {
+    total += n;
+    if (total > maxBytes) return undefined;
+    chunks.push(buffer.slice(0, n));
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
 /**
- * Reads and parses a subtitle file (see {@link parseSubtitles}).
- * @throws SubtitleParseError when the file is not readable subtitles (too large, binary, broken);
- * `Deno.errors.NotFound` / `PermissionDenied` pass through.
+ * Reads and parses a subtitle file (see {@link parseSubtitles}). Never reads more than
+ * `maxBytes`, also when the file grows after the size check or is not a regular file.
+ * @throws SubtitleParseError when the file is not readable subtitles (too large, not a regular
+ * file, binary, broken); `Deno.errors.NotFound` / `PermissionDenied` pass through.
  */
 export async function readSubtitleFile(
   path: string,
   options: ReadSubtitleOptions = {},
 ): Promise<SubtitleFile> {
-  const { maxBytes = DEFAULT_MAX_BYTES, ...parseOptions } = options;
-  const { size } = await Deno.stat(path);
-  if (size > maxBytes) {
+  const { maxBytes = MAX_SUBTITLE_BYTES, ...parseOptions } = options;
+  const tooLarge = (bytes: string) =>
+    new SubtitleParseError(
+      path,
+      1,
+      `the file is ${bytes}, more than the ${size(maxBytes)} a subtitle file may have ` +
+        `(is it a video with a subtitle extension, or several tracks in one file?)`,
+      `${NOT_SUBTITLES_HINT} A real track is 50–500 KB; split a concatenated file per episode.`,
+    );
+  const info = await Deno.stat(path);
+  if (!info.isFile) {
     throw new SubtitleParseError(
       path,
       1,
-      `the file is ${(size / 1024 / 1024).toFixed(1)} MB, more than the ${
-        Math.round(maxBytes / 1024 / 1024)
-      } MB any subtitle file needs (is it a video with a subtitle extension?)`,
+      "this is not a regular file (a folder, device or pipe)",
       NOT_SUBTITLES_HINT,
     );
   }
-  return parseSubtitles(await Deno.readFile(path), { ...parseOptions, file: path });
+  if (info.size > maxBytes) throw tooLarge(size(info.size));
+  const bytes = await readAtMost(path, maxBytes);
+  if (!bytes) throw tooLarge(`more than ${size(maxBytes)} (it grew while being read)`);
+  return parseSubtitles(bytes, { ...parseOptions, file: path });
 }

@@ -1,6 +1,6 @@
 import type { Cue } from "../../shared/schemas.ts";
-import { type ParsedCues, SubtitleParseError, type SubtitleWarning } from "./diagnostics.ts";
-import { finishCues, type RawCue, tidyLines } from "./_cue_list.ts";
+import { type ParsedCues, type ParseLimits, SubtitleParseError } from "./diagnostics.ts";
+import { finishCues, RawCueList, tidyLines, WarningList } from "./_cue_list.ts";
 import {
   formatTimestamp,
   looksLikeTiming,
@@ -39,10 +39,12 @@ function decodeEntity(entity: string, body: string): string {
  * escaped `&lt;i&gt;` stays literal text.
  */
 export function vttPlainText(payload: string): string {
+  // A tag ends at the next "<" too ([^<>]*, not [^>]*): otherwise a line of unclosed "<a" costs
+  // quadratic time, each one scanning to the end of the text for its ">".
   return payload
-    .replace(/<rt(?=[\s.>])[^>]*>[\s\S]*?(?:<\/rt>|(?=<\/ruby>)|$)/g, "")
+    .replace(/<rt(?=[\s.>])[^<>]*>[\s\S]*?(?:<\/rt>|(?=<\/ruby>)|$)/g, "")
     .replace(/<\d[\d:.]*>/g, "")
-    .replace(/<\/?[a-zA-Z][^>]*>/g, "")
+    .replace(/<\/?[a-zA-Z][^<>]*>/g, "")
     .replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z]{2,6});/g, decodeEntity);
 }
 
@@ -57,12 +59,13 @@ function timingAt(lines: readonly string[], i: number, file: string): Timing | u
  * Parses WebVTT into cues. The header may carry text after `WEBVTT`; NOTE, STYLE and REGION blocks
  * are skipped; cue identifiers are optional; cue settings after the timing are ignored; hours are
  * optional. Markup is reduced to plain text (see {@link vttPlainText}). A block without a timing
- * line is skipped with a warning; a malformed timing line is a {@link SubtitleParseError}.
+ * line is skipped with a warning; a malformed timing line, or more cues than
+ * {@link ParseLimits.maxCues}, is a {@link SubtitleParseError}.
  */
-export function parseVtt(text: string, file: string): ParsedCues {
+export function parseVtt(text: string, file: string, limits: ParseLimits = {}): ParsedCues {
   const lines = splitLines(text);
-  const warnings: SubtitleWarning[] = [];
-  const raw: RawCue[] = [];
+  const warnings = new WarningList();
+  const raw = new RawCueList(file, limits.maxCues);
   const first = (lines[0] ?? "").replace(/^\uFEFF/, "").trim();
   if (!HEADER.test(first)) {
     throw new SubtitleParseError(file, 1, `expected the header line WEBVTT, got ${quoteLine(first)}`);
@@ -78,11 +81,11 @@ export function parseVtt(text: string, file: string): ParsedCues {
     while (i < lines.length && lines[i].trim() !== "") i++;
     readBlock(lines, start, i, file, raw, warnings);
   }
-  const cues = finishCues(raw, file, warnings);
+  const cues = finishCues(raw.cues, file, warnings);
   if (cues.length === 0) {
-    warnings.push({ code: "no-cues", file, message: `${file} has a WEBVTT header but no cues` });
+    warnings.add({ code: "no-cues", file, message: `${file} has a WEBVTT header but no cues` });
   }
-  return { cues, warnings };
+  return { cues, warnings: warnings.list(file) };
 }
 
 function readBlock(
@@ -90,15 +93,15 @@ function readBlock(
   start: number,
   end: number,
   file: string,
-  raw: RawCue[],
-  warnings: SubtitleWarning[],
+  raw: RawCueList,
+  warnings: WarningList,
 ): void {
   if (SKIPPED_BLOCK.test(lines[start].trim())) return;
   let k = start;
   let timing = timingAt(lines, k, file);
   if (!timing && k + 1 < end) timing = timingAt(lines, ++k, file); // the first line was an identifier
   if (!timing) {
-    warnings.push({
+    warnings.add({
       code: "skipped-block",
       file,
       line: start + 1,
