@@ -205,18 +205,13 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = Deno.
 }
 
 /**
- * The secret values of a configuration (API tokens, the Gemini key, passwords in the database
- * and Redis URLs), for the logger to keep out of every line.
+ * The secret values of a configuration (the API tokens and the Gemini key), for the logger to
+ * keep out of every line. Passwords in DATABASE_URL and REDIS_URL are not among them: they are
+ * often ordinary words (`postgres`, the user's name) whose every occurrence would be blotted out;
+ * the code that shows those URLs masks their passwords itself.
  */
 export function secretValues(config: Config): string[] {
-  const passwords = [config.databaseUrl, config.redisUrl].map((value) => {
-    try {
-      return value ? decodeURIComponent(new URL(value).password) : "";
-    } catch {
-      return "";
-    }
-  });
-  return [config.token, config.readOnlyToken, config.gemini.apiKey, ...passwords]
+  return [config.token, config.readOnlyToken, config.gemini.apiKey]
     .filter((value): value is string => Boolean(value));
 }
 

@@ -70,23 +70,26 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(key.toLowerCase().replace(/[_-]/g, ""));
 }
 
-/** Makes a value safe to write: errors reduced, credential fields and known secrets redacted. */
-function sanitise(value: unknown, scrub: (text: string) => string, depth = 0, seen = new WeakSet()): unknown {
+/**
+ * Makes a value safe to write: errors reduced to name, message and stack; credential fields and
+ * known secrets redacted. `ancestors` catches cycles (a value shared by two fields is kept twice).
+ */
+function sanitise(value: unknown, scrub: (text: string) => string, ancestors: object[] = []): unknown {
   if (typeof value === "string") return scrub(value);
   if (value === null || typeof value !== "object") return value;
-  if (depth > 8 || seen.has(value)) return "[…]";
-  seen.add(value);
+  if (ancestors.length > 8 || ancestors.includes(value)) return "[…]";
   if (value instanceof Error) {
     return { name: value.name, message: scrub(value.message), stack: value.stack && scrub(value.stack) };
   }
+  const inner = [...ancestors, value];
   const json = (value as { toJSON?: () => unknown }).toJSON;
-  if (typeof json === "function") return sanitise(json.call(value), scrub, depth + 1, seen);
-  if (Array.isArray(value)) return value.map((item) => sanitise(item, scrub, depth + 1, seen));
+  if (typeof json === "function") return sanitise(json.call(value), scrub, inner);
+  if (Array.isArray(value)) return value.map((item) => sanitise(item, scrub, inner));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     out[key] = isSecretKey(key) && item !== undefined && item !== null
       ? REDACTED
-      : sanitise(item, scrub, depth + 1, seen);
+      : sanitise(item, scrub, inner);
   }
   return out;
 }
