@@ -204,6 +204,10 @@ Deno.test("over the WebSocket: failed token attempts from one address block it w
   assertStringIncludes((refused as Error).message, "try again in 60 s");
   const subscription = await subscribeOver(v4, t.token);
   assertEquals(subscription.started === false && subscription.code, "TOO_MANY_REQUESTS");
+  // /healthz stays public, for a blocked address too
+  const healthz = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+  assertEquals(healthz.status, 200);
+  await healthz.body?.cancel();
   // the connection that had the right token before the block is not cut off
   assertEquals((await before.health.ping.query()).version, services.version);
   // another address is unaffected
@@ -282,14 +286,17 @@ Deno.test("over the WebSocket: LINGOREEL_READONLY_TOKEN connects with connect(),
   assertEquals(JSON.stringify(t.log.lines).includes(readOnly), false, "the read-only token is never logged");
 });
 
-Deno.test("a readonly-token file in the data directory is used (and set to mode 0600); without one there is no read-only access", async () => {
+Deno.test("the daemon tightens an open data directory to 0700 and a readonly-token file to 0600 and uses that token; without the file there is no read-only access", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "lingoreel-test-" });
   try {
     const readOnly = `file-dashboard-${crypto.randomUUID()}`;
     await Deno.writeTextFile(join(dataDir, "readonly-token"), `${readOnly}\n`);
     await Deno.chmod(join(dataDir, "readonly-token"), 0o644);
+    await Deno.chmod(dataDir, 0o755);
     {
       await using t = await startTestDaemon({}, { dataDir });
+      assertEquals((await Deno.stat(dataDir)).mode! & 0o777, 0o700);
+      assertEquals(warnings(t, "the data directory was open to other users (mode 0755)").length, 1);
       assertEquals((await Deno.stat(join(dataDir, "readonly-token"))).mode! & 0o777, 0o600);
       assertEquals(warnings(t, "the credential file readonly-token was open to other users").length, 1);
       await using api = await connect({ url: t.daemon.url, token: readOnly });
