@@ -324,6 +324,10 @@ export async function startDaemon(config: Config, log: Logger): Promise<Daemon> 
         renderGroup: (groupId, options, hooks) => renderer.renderGroup(groupId, options, hooks),
         schedule: (renderId) => scheduler.create(renderId),
         export: (request, hooks) => exporter.export(request, hooks),
+        llmAvailableAt() {
+          const state = pool.state;
+          return state.kind === "open" || state.kind === "paused" ? state.until : undefined;
+        },
       },
       publish: (event) => events.publish(event),
       log,

@@ -1,9 +1,14 @@
 import { type Kysely, sql } from "kysely";
 import type { Redis } from "ioredis";
-import { statfs } from "node:fs/promises";
 import { join } from "@std/path";
 import type { DB } from "../db/mod.ts";
-import { type FfmpegLocation, ffmpegVersion, probeCapabilities } from "../render/mod.ts";
+import {
+  type FfmpegLocation,
+  ffmpegVersion,
+  formatBytes,
+  freeBytes,
+  probeCapabilities,
+} from "../render/mod.ts";
 import type { CheckResult, HealthCheck } from "./health_monitor.ts";
 
 /** Below this much free space, storage is degraded. */
@@ -74,22 +79,8 @@ export function ffmpegCheck(locate: () => Promise<FfmpegLocation>): HealthCheck 
   };
 }
 
-function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value >= 10 || unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
 /** Free bytes available to this user on the file system holding `path`. */
-export async function freeBytes(path: string): Promise<number> {
-  const stats = await statfs(path);
-  return Number(stats.bavail) * Number(stats.bsize);
-}
+export { freeBytes };
 
 /** The data and output directories are writable, and how much room is left in each. */
 export function storageCheck(dirs: { data: string; output: string }): HealthCheck {

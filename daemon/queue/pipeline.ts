@@ -7,7 +7,7 @@
  * A stage is chained by the one before it (the render fan-out is known only after analysis, and
  * review may hold an episode for days), so there is no parent job to keep alive meanwhile.
  */
-import { type Job as BullJob, UnrecoverableError, WaitingError } from "bullmq";
+import { DelayedError, type Job as BullJob, UnrecoverableError, WaitingError } from "bullmq";
 import type { Kysely } from "kysely";
 import {
   type BatchOptions,
@@ -29,7 +29,7 @@ import type { ExportRequestInput, ExportResult } from "../../shared/export.ts";
 import type { NewEvent } from "../events/mod.ts";
 import { reviewExpressions } from "../analysis/repository.ts";
 import { LlmError } from "../analysis/llm.ts";
-import type { QueueHub } from "./queue_hub.ts";
+import { MAX_STALLED, type QueueHub, STALLED_REASON } from "./queue_hub.ts";
 import type { CancelChannel } from "./cancel_channel.ts";
 import {
   appendJobLog,
@@ -64,6 +64,11 @@ export interface StageWork {
   ): Promise<Render[]>;
   /** Puts a video on the publishing calendar (the next free slot); for batches that auto-schedule. */
   schedule?(renderId: number): Promise<{ slotAt: string }>;
+  /**
+   * When the LLM can be called again, while it cannot (its circuit breaker open after an
+   * outage, or the daily quota spent): epoch ms, else undefined.
+   */
+  llmAvailableAt?(): number | undefined;
   /** Exports expressions (an Anki deck, CSV, TSV or JSON); for batches that ask for it. */
   export?(
     request: ExportRequestInput,
@@ -79,6 +84,7 @@ const PERMANENT_ERRORS = new Set([
   "SubtitleExtractError",
   "EpisodeNotFoundError",
   "RenderError",
+  "InsufficientSpaceError",
   "GroupNotFoundError",
   "PlanTooLongError",
   "FfmpegMissingError",
@@ -149,12 +155,36 @@ export class Pipeline {
   /** Starts this daemon's stage workers (none on an API-only daemon). */
   startWorkers(concurrency: Record<QueueName, number>): void {
     for (const name of QUEUE_NAMES) {
-      this.deps.queues.registerWorker<StageData, unknown>(
+      const worker = this.deps.queues.registerWorker<StageData, unknown>(
         name,
         (job, token, signal) => this.#runStage(name, job, token, signal),
         { concurrency: concurrency[name] },
       );
+      // BullMQ fails a job that lost its worker too often without running it again: the
+      // processor never hears of it, so the job's record is settled here
+      worker?.on("failed", (bull, error) => {
+        if (!bull || error.message !== STALLED_REASON) return;
+        this.#stalledOut(name, bull.data).catch((e) =>
+          this.#log.warn("cannot record a stalled job's failure", { jobId: bull.data.jobId, error: e })
+        );
+      });
     }
+  }
+
+  async #stalledOut(stage: QueueName, { jobId, generation }: StageData): Promise<void> {
+    const { db } = this.deps;
+    const message = `The daemon running its ${stage} stopped ${
+      MAX_STALLED + 1
+    } times in a row (killed, or out of memory on this episode?), so it is not run again by itself: see the daemons' logs, then run it again with jobs.retry.`;
+    await db.updateTable("job_attempts").set({ outcome: "interrupted", finished_at: new Date() })
+      .where("job_id", "=", jobId).where("stage", "=", stage).where("outcome", "is", null).execute();
+    const row = await db.updateTable("jobs")
+      .set({ state: "failed", error: message, eta_ms: null, finished_at: new Date() })
+      .where("id", "=", jobId).where("generation", "=", generation).where("stage", "=", stage)
+      .where("state", "not in", FINISHED_JOB_STATES as JobState[]).returning("batch_id").executeTakeFirst();
+    if (!row) return;
+    await this.#jobLog(jobId, "error", `${stage} failed: ${message}`);
+    await this.#settled(row.batch_id, jobId);
   }
 
   /** Creates a batch: one waiting job per episode, queued for analysis. */
@@ -374,6 +404,13 @@ export class Pipeline {
     if (!job || job.generation !== generation || FINISHED_JOB_STATES.includes(job.state)) {
       return { skipped: true }; // cancelled, retried or deleted since it was queued
     }
+    if (job.stage !== stage || (stage === "analyze" && job.run_id !== null)) {
+      // This stage already finished: its daemon died after recording that here, before BullMQ
+      // heard of it, and the stalled job came back. Running it again would analyse or render
+      // twice; the next stage is queued instead (a no-op when it already is: same BullMQ id).
+      await this.#resume(job, stage);
+      return { skipped: true, resumed: job.stage };
+    }
     // an attempt a killed daemon left open
     await db.updateTable("job_attempts").set({ outcome: "interrupted", finished_at: new Date() })
       .where("job_id", "=", jobId).where("outcome", "is", null).execute();
@@ -422,6 +459,26 @@ export class Pipeline {
         await bull.moveToWait(token);
         throw new WaitingError();
       }
+      const llmBackAt = stage === "analyze" && isTransient(error)
+        ? this.deps.work.llmAvailableAt?.()
+        : undefined;
+      if (llmBackAt !== undefined && llmBackAt > Date.now() && token) {
+        // Gemini is out (a storm of errors opened the breaker, or the day's quota is spent):
+        // retrying on the queue's short backoff would only use up the job's runs, so it waits
+        // until the LLM takes calls again, without counting a run
+        const until = new Date(llmBackAt).toISOString();
+        await finishAttempt("retrying", message);
+        await db.updateTable("jobs").set({ state: "waiting", error: message, eta_ms: null })
+          .where("id", "=", jobId).where("state", "=", "active").execute();
+        await this.#jobLog(
+          jobId,
+          "warn",
+          `${stage} waits until ${until} for Gemini to take calls again: ${message}`,
+        );
+        await this.#settled(job.batch_id, jobId);
+        await bull.moveToDelayed(llmBackAt + 1_000, token);
+        throw new DelayedError();
+      }
       const permanent = !isTransient(error);
       const last = permanent || bull.attemptsMade + 1 >= (bull.opts.attempts ?? 1);
       await finishAttempt(last ? "failed" : "retrying", message);
@@ -441,6 +498,23 @@ export class Pipeline {
     } finally {
       this.#running.delete(jobId);
       this.#progress.delete(jobId);
+    }
+  }
+
+  /** Picks a job up after a stage that finished but came back from BullMQ (see #runStage). */
+  async #resume(job: Awaited<ReturnType<typeof jobContext>>, finished: QueueName): Promise<void> {
+    // the dead daemon's attempt of that stage (not another worker's of the next one)
+    await this.deps.db.updateTable("job_attempts").set({ outcome: "interrupted", finished_at: new Date() })
+      .where("job_id", "=", job.id).where("stage", "=", finished).where("outcome", "is", null).execute();
+    await this.#jobLog(job.id, "warn", `${finished} came back after it had finished; not run again`, {
+      stage: job.stage,
+      worker: this.deps.worker,
+    });
+    if (job.stage === "analyze" || job.stage === "review") {
+      await this.#afterAnalysis(job.id); // review held or render queued, as after the analysis
+    } else if ((job.stage === "render" || job.stage === "export") && job.state !== "active") {
+      // "active" means another worker runs that stage right now
+      await this.#enqueue(job.id, job.generation, job.stage, job.priority);
     }
   }
 

@@ -14,6 +14,12 @@ export interface QueueCounts {
   prioritized: number;
 }
 
+/** Times a job may lose its worker (a daemon killed or frozen) before BullMQ fails it. */
+export const MAX_STALLED = 3;
+
+/** BullMQ's reason for a job failed after losing its worker more than {@link MAX_STALLED} times. */
+export const STALLED_REASON = "job stalled more than allowable limit";
+
 /**
  * Owns every BullMQ queue and worker of this daemon. Stages register their processor here;
  * workers only start on daemons whose role does queue work (`all`, `worker`). BullMQ receives
@@ -73,6 +79,9 @@ export class QueueHub implements AsyncDisposable {
       // a job whose daemon died is taken up again once its lock has expired
       lockDuration: this.#lockMs,
       stalledInterval: this.#lockMs,
+      // a daemon killed mid-job is survivable; one that dies on the same job again and again
+      // (out of memory on it?) has it failed, with STALLED_REASON, after this many times
+      maxStalledCount: MAX_STALLED,
     });
     worker.on("error", (error) => this.#log.warn("worker error", { queue: name, error }));
     this.#workers.set(name, worker as unknown as Worker);

@@ -5,10 +5,18 @@
 
 /** ffmpeg exited with an error; `stderrTail` holds its last lines. */
 export class FfmpegError extends Error {
-  constructor(message: string, readonly stderrTail: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly stderrTail: string,
+    options?: ErrorOptions & { signal?: Deno.Signal | null },
+  ) {
     super(stderrTail ? `${message}\n${stderrTail}` : message, options);
     this.name = "FfmpegError";
+    this.signal = options?.signal ?? null;
   }
+
+  /** The signal that ended ffmpeg when something outside killed it (not our cancel). */
+  readonly signal: Deno.Signal | null;
 }
 
 /** Progress of a run: output time encoded so far, and the encoding speed (1.0 = real time). */
@@ -94,6 +102,7 @@ export class FfmpegProcess implements FfmpegRunner {
       throw new FfmpegError(
         `ffmpeg exited with code ${status.code}${status.signal ? ` (${status.signal})` : ""}:`,
         tail.join("\n"),
+        { signal: status.signal },
       );
     }
   }

@@ -29,8 +29,16 @@ export {
   type PlannedOutput,
   Renderer,
   RenderError,
+  RenderInterruptedError,
   RenderNotFoundError,
   splitToFit,
   toRender,
 } from "./renderer.ts";
+export {
+  estimateOutputBytes,
+  formatBytes,
+  freeBytes,
+  InsufficientSpaceError,
+  isNoSpace,
+} from "./disk_space.ts";
 export { buildSidecar, fitTags, slug, tagsLength } from "./sidecar.ts";

@@ -24,7 +24,15 @@ import { partialName, removeLeftovers } from "../instance/leftovers.ts";
 import { renderAss } from "./ass.ts";
 import { encoderWorks } from "./capabilities.ts";
 import { compilePlan, type EncodeSettings } from "./compile.ts";
-import type { FfmpegRunner } from "./ffmpeg_runner.ts";
+import { FfmpegError, type FfmpegRunner } from "./ffmpeg_runner.ts";
+import {
+  estimateOutputBytes,
+  formatBytes,
+  freeBytes,
+  InsufficientSpaceError,
+  isNoSpace,
+  spaceAdvice,
+} from "./disk_space.ts";
 import { buildPlan, describePlan, type PlanExpression, PlanTooLongError, type RenderPlan } from "./plan.ts";
 import { buildSidecar, slug } from "./sidecar.ts";
 
@@ -33,6 +41,17 @@ export class RenderError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "RenderError";
+  }
+}
+
+/**
+ * ffmpeg was killed from outside (the OOM killer, an operator) in the middle of a render. Nothing
+ * was wrong with the render itself, so it is worth running again (unlike a {@link RenderError}).
+ */
+export class RenderInterruptedError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "RenderInterruptedError";
   }
 }
 
@@ -103,6 +122,10 @@ export class Renderer {
       cues: (episodeId: number, language: string) => Promise<Cue[]>;
       /** ffmpeg processes at once (default: half the cores, at least one). */
       concurrency?: number;
+      /** Free bytes of a directory's file system (tests give a fake; default statfs). */
+      freeBytes?: (dir: string) => Promise<number>;
+      /** Room a render leaves free in the output directory beyond its estimate (default 64 MiB). */
+      reserveBytes?: number;
       onDone?: (render: Render) => void;
     },
   ) {
@@ -262,6 +285,7 @@ export class Renderer {
   ): Promise<Render[]> {
     const options = renderOptionsSchema.parse(input);
     const outputs = await this.plan(groupId, options);
+    await this.#checkSpace(groupId, outputs);
     const settings = await this.#settings(options);
     const total = outputs.reduce((n, o) => n + o.plan.durationMs, 0);
     const done = new Map<number, number>();
@@ -287,6 +311,37 @@ export class Renderer {
       }
     }));
     return renders;
+  }
+
+  /**
+   * Refuses a render whose videos would not fit the output directory (their estimated size plus
+   * the reserve), before any ffmpeg starts: a clear error now instead of a full disk halfway.
+   */
+  async #checkSpace(groupId: number, outputs: PlannedOutput[]): Promise<void> {
+    const { outputDir } = this.deps;
+    await Deno.mkdir(outputDir, { recursive: true });
+    const free = await (this.deps.freeBytes ?? freeBytes)(outputDir);
+    const needed = outputs.reduce((n, o) => n + estimateOutputBytes(o.plan), 0);
+    const reserve = this.deps.reserveBytes ?? RESERVE_BYTES;
+    if (free >= needed + reserve) return;
+    throw new InsufficientSpaceError(
+      `Not enough free space to render group ${groupId}: the output directory ${outputDir} has ${
+        formatBytes(free)
+      } free, and its ${outputs.length} ${outputs.length === 1 ? "video needs" : "videos need"} about ${
+        formatBytes(needed)
+      } (plus ${formatBytes(reserve)} kept free): ${spaceAdvice("LINGOREEL_OUTPUT_DIR")}.`,
+    );
+  }
+
+  /** The error of a render that filled the output directory's disk. */
+  async #noSpace(groupId: number, kind: RenderKind, path: string, cause: unknown): Promise<Error> {
+    const free = await (this.deps.freeBytes ?? freeBytes)(this.deps.outputDir).catch(() => undefined);
+    return new InsufficientSpaceError(
+      `The output directory ${this.deps.outputDir} ran out of space while rendering group ${groupId} (${kind}, ${path}; ${
+        free === undefined ? "" : `${formatBytes(free)} free now; `
+      }the partial video was removed): ${spaceAdvice("LINGOREEL_OUTPUT_DIR")}.`,
+      { cause },
+    );
   }
 
   async #settings(options: RenderOptions): Promise<EncodeSettings> {
@@ -340,7 +395,15 @@ export class Renderer {
     const started = performance.now();
     try {
       const assPath = join(tmp, "text.ass");
-      await Deno.writeTextFile(assPath, renderAss(plan));
+      await Deno.writeTextFile(assPath, renderAss(plan)).catch((error) => {
+        if (!isNoSpace(error)) throw error;
+        throw new InsufficientSpaceError(
+          `The disk of the data directory ${this.deps.dataDir} is full (writing ${tmp}): ${
+            spaceAdvice("LINGOREEL_DATA_DIR")
+          }.`,
+          { cause: error },
+        );
+      });
       try {
         await this.deps.ffmpeg.run(compilePlan(plan, { assPath, output: partial }, settings), {
           signal,
@@ -348,6 +411,13 @@ export class Renderer {
         });
       } catch (error) {
         if (signal?.aborted) throw error;
+        if (isNoSpace(error)) throw await this.#noSpace(groupId, plan.kind, output.path, error);
+        if (error instanceof FfmpegError && error.signal) {
+          throw new RenderInterruptedError(
+            `ffmpeg was killed by ${error.signal} from outside lingoreel while rendering group ${groupId} (${plan.kind}) from ${plan.source.path} (out of memory? an operator?); the render will run again.`,
+            { cause: error },
+          );
+        }
         throw new RenderError(
           `Cannot render group ${groupId} (${plan.kind}) from ${plan.source.path}: ${
             (error as Error).message
@@ -381,8 +451,16 @@ export class Renderer {
         scene: { startMs: clip?.fromMs ?? 0, endMs: clip?.toMs ?? 0 },
       });
       const sidecarPath = output.path.replace(/\.mp4$/, ".json");
-      await Deno.writeTextFile(`${sidecarPath}.part`, JSON.stringify(sidecar, null, 2) + "\n");
-      await Deno.rename(`${sidecarPath}.part`, sidecarPath);
+      try {
+        await Deno.writeTextFile(`${sidecarPath}.part`, JSON.stringify(sidecar, null, 2) + "\n");
+        await Deno.rename(`${sidecarPath}.part`, sidecarPath);
+      } catch (error) {
+        // a video without its sidecar cannot be published: neither is kept
+        await Deno.remove(`${sidecarPath}.part`).catch(() => {});
+        await Deno.remove(output.path).catch(() => {});
+        if (isNoSpace(error)) throw await this.#noSpace(groupId, plan.kind, output.path, error);
+        throw error;
+      }
       const values = {
         group_id: groupId,
         episode_id: episode.id,
@@ -415,6 +493,9 @@ export class Renderer {
     }
   }
 }
+
+/** Room kept free in the output directory beyond a render's estimated size. */
+const RESERVE_BYTES = 64 * 1024 ** 2;
 
 type ExpressionSet<E extends { contextStartMs: number; contextEndMs: number }> = {
   expressions: E[];

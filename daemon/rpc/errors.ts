@@ -21,6 +21,8 @@ const CODES: Record<string, Code> = {
   GroupNotFoundError: "NOT_FOUND",
   RenderNotFoundError: "NOT_FOUND",
   RenderError: "UNPROCESSABLE_CONTENT",
+  RenderInterruptedError: "SERVICE_UNAVAILABLE",
+  InsufficientSpaceError: "PRECONDITION_FAILED",
   PlanTooLongError: "BAD_REQUEST",
   JobNotFoundError: "NOT_FOUND",
   JobStateError: "CONFLICT",

@@ -145,12 +145,17 @@ export interface ShowDaemon extends AsyncDisposable {
 
 /**
  * A test daemon over a fresh show of `count` episodes, scanned, analysing with the phrase Gemini
- * (answering after `geminiDelayMs`); disposing it stops both and removes the media.
+ * (answering after `geminiDelayMs`), with more environment when given; disposing it stops both
+ * and removes the media.
  */
-export async function showDaemon(count: number, geminiDelayMs = 0): Promise<ShowDaemon> {
+export async function showDaemon(
+  count: number,
+  geminiDelayMs = 0,
+  env: Record<string, string> = {},
+): Promise<ShowDaemon> {
   const gemini = await startPhraseGemini(geminiDelayMs);
   const { root, videos } = await writeShow(count);
-  const t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root, ...geminiEnv(gemini) });
+  const t = await startTestDaemon({ LINGOREEL_MEDIA_ROOTS: root, ...geminiEnv(gemini), ...env });
   const api = t.caller();
   await api.library.scan();
   const episodes = (await api.library.list({})).items;
