@@ -1,29 +1,27 @@
 # syntax=docker/dockerfile:1
 #
-# The lingoreel daemon (and its TUI) in three stages:
+# The lingoreel daemon (and its TUI) in four stages:
 #   deno     Deno, pinned, from the npm registry (the package scripts/_setup.sh installs)
 #   build    the npm dependencies installed against deno.lock (cached until deno.json, deno.lock or
 #            package.json change), then the source
-#   runtime  Debian 12 slim with Debian's FFmpeg and fonts, the Deno binary and /app; runs as the
-#            unprivileged user lingoreel (uid LINGOREEL_UID, 10001 unless compose passes another)
+#   ffmpeg   Debian 12's FFmpeg source built by deploy/build-ffmpeg with only the libraries
+#            lingoreel uses (x264, libass, LAME, dav1d, FreeType, fontconfig, FriBidi)
+#   runtime  Debian 12 slim with those libraries' runtime packages and fonts, FFmpeg, the Deno
+#            binary and /app; runs as the unprivileged user lingoreel (uid LINGOREEL_UID, 10001
+#            unless compose passes another)
 #
-# Size of the runtime image (estimated: no container engine on the machine this was written on).
-# The Debian packages were measured from the files of the same Debian 12 package versions installed
-# there: the 203 packages apt adds to a bookworm-slim package set for ffmpeg, fonts-dejavu-core,
-# fonts-noto-cjk and ca-certificates (--no-install-recommends), without the docs, man pages and
-# locales slim leaves out, hard links counted once:
-#   debian:bookworm-slim                                                        ~ 75 MB
-#   Debian packages: 549 MB (523 MiB), minus the path-excludes below (-220 MB)  ~329 MB
-#   Deno 2.9.6 binary                                                           ~ 96 MB
-#   node_modules (deno install --frozen; 144 npm packages, 10,654 files, as tar) ~132 MB
-#   /app source, fontconfig cache, users                                        ~  2 MB
-#   total                                                                       ~635 MB
-# That is over the 500 MB aimed for: Debian's ffmpeg links every codec, filter and device library
-# Debian builds (libavfilter alone pulls flite, pocketsphinx with LAPACK, Intel's media SDK,
-# libplacebo; libavformat pulls ICU through libxml2), and node_modules holds every package of
-# deno.lock (TypeScript's native compiler as a peer of @trpc/server, PGlite, @google/genai…).
-# Getting under 500 MB needs a smaller FFmpeg build or a runtime-only dependency set; see the
-# README, "Deployment".
+# Size of the runtime image, estimated by `deno task image-size --ffmpeg-prefix DIR` (no container
+# engine runs on the machine this was written on; the Debian packages are measured from the files of
+# the same package versions, apt's own resolution against a bookworm-slim package set):
+#    74.8 MB  debian:bookworm-slim (uncompressed, as docker images lists it)
+#    61.2 MB  Debian packages (19 added to the slim set; Noto Sans CJK alone is 39.5 MB)
+#    22.5 MB  FFmpeg (deploy/build-ffmpeg)
+#    95.6 MB  Deno 2.9.6 binary
+#   127.7 MB  node_modules (deno install --frozen)
+#     1.3 MB  source (daemon, shared, tui, migrations, deploy/lingoreel)
+#   383.1 MB  total (estimated)
+# Debian's ffmpeg package instead (the first version of this file) made it ~635 MB: it links every
+# library Debian builds FFmpeg with (flite, pocketsphinx with LAPACK, Mesa, ICU, …).
 
 ARG DEBIAN_IMAGE=debian:bookworm-slim
 
@@ -55,22 +53,31 @@ COPY tui ./tui
 # every import of the daemon, the migration command and the TUI resolves from node_modules alone
 RUN deno cache --frozen daemon/main.ts daemon/migrate.ts tui/main.tsx
 
+# --- FFmpeg -------------------------------------------------------------------------------------
+FROM ${DEBIAN_IMAGE} AS ffmpeg
+# The source comes from Debian's archive through apt (checked against the signed Release files), so
+# the image gets Debian's security fixes for FFmpeg 5.1 like the ffmpeg package does.
+RUN sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+      > /etc/apt/sources.list.d/debian-src.sources \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends build-essential nasm pkg-config dpkg-dev xz-utils \
+      libx264-dev libass-dev libmp3lame-dev libdav1d-dev libfreetype-dev libfontconfig-dev \
+      libfribidi-dev zlib1g-dev
+COPY --chmod=0755 deploy/build-ffmpeg /usr/local/bin/build-ffmpeg
+RUN build-ffmpeg /opt/ffmpeg
+
 # --- runtime ------------------------------------------------------------------------------------
 FROM ${DEBIAN_IMAGE} AS runtime
 ARG LINGOREEL_UID=10001
-# Files nothing in this image opens are not unpacked (dpkg path-exclude):
-# - Noto Serif CJK (51 MiB): subtitles are set in DejaVu Sans, CJK glyphs fall back to Noto Sans CJK;
-# - Mesa's OpenGL drivers with LLVM and Z3 (159 MiB): Debian's ffmpeg depends on libGL (for ffplay
-#   and an OpenGL output device), but ffmpeg and ffprobe do not link these files (ldd on Debian 12)
-#   and nothing here creates an OpenGL context. VA-API drivers (*_drv_video.so) are not excluded.
+# Noto Serif CJK (51 MiB) is not unpacked (dpkg path-exclude): subtitles are set in DejaVu Sans,
+# CJK glyphs fall back to Noto Sans CJK. The libraries are the runtime halves of the -dev packages
+# the ffmpeg stage builds against (`deno task image-size` checks that they cover what ffmpeg loads).
 RUN printf '%s\n' \
       'path-exclude=/usr/share/fonts/opentype/noto/NotoSerifCJK*' \
-      'path-exclude=/usr/lib/*/dri/*_dri.so' \
-      'path-exclude=/usr/lib/*/libLLVM*' \
-      'path-exclude=/usr/lib/*/libz3.so*' \
       > /etc/dpkg/dpkg.cfg.d/lingoreel-excludes \
  && apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core fonts-noto-cjk ca-certificates \
+ && apt-get install -y --no-install-recommends libx264-164 libass9 libmp3lame0 libdav1d6 libfreetype6 \
+      libfontconfig1 libfribidi0 fonts-dejavu-core fonts-noto-cjk ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid "${LINGOREEL_UID}" lingoreel \
  && useradd --system --uid "${LINGOREEL_UID}" --gid lingoreel --home-dir /var/lib/lingoreel \
@@ -79,6 +86,10 @@ RUN printf '%s\n' \
  && install -d -o lingoreel -g lingoreel -m 0755 /output \
  && install -d -m 0755 /media
 COPY --from=deno /usr/local/bin/deno /usr/local/bin/deno
+# on PATH, where the daemon looks for ffmpeg and ffprobe when FFMPEG_PATH/FFPROBE_PATH are unset
+COPY --from=ffmpeg /opt/ffmpeg /opt/ffmpeg
+RUN ln -s /opt/ffmpeg/bin/ffmpeg /opt/ffmpeg/bin/ffprobe /usr/local/bin/ \
+ && ffmpeg -hide_banner -filters | grep -q ' ass ' && ffprobe -hide_banner -version >/dev/null
 # /app stays owned by root: the daemon reads its code and node_modules, it never writes them
 COPY --from=build /app /app
 COPY --chmod=0755 deploy/lingoreel /usr/local/bin/lingoreel

@@ -337,6 +337,12 @@ Deno.test("compose: refuses to start on .env.example as it is, and configures a 
 // --- Dockerfile ---------------------------------------------------------------------------------
 
 const dockerfile = parseDockerfile(read("Dockerfile"));
+/** The instructions of the stage named `name` (`FROM … AS name`). */
+function stage(name: string): Instruction[] {
+  const from = dockerfile.instructions.find((i) => i.keyword === "FROM" && i.args.endsWith(` AS ${name}`));
+  if (!from) throw new Error(`the Dockerfile has no stage named ${name}`);
+  return dockerfile.instructions.filter((i) => i.stage === from.stage);
+}
 const dockerignore = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) =>
   l && !l.startsWith("#")
 );
@@ -344,7 +350,7 @@ const dockerignore = read(".dockerignore").split("\n").map((l) => l.trim()).filt
 Deno.test("Dockerfile: multi-stage, pinned Debian and Deno, Deno's version as scripts/_setup.sh pins it", () => {
   const { instructions } = dockerfile;
   const froms = instructions.filter((i) => i.keyword === "FROM");
-  assert(froms.length >= 3, "deno, build and runtime stages");
+  assert(froms.length >= 4, "deno, build, ffmpeg and runtime stages");
   assert(froms.every((f) => / AS [a-z]+$/.test(f.args)), "every stage is named");
   const baseArg = instructions.find((i) => i.stage === -1 && i.keyword === "ARG")?.args ?? "";
   const base = /^DEBIAN_IMAGE=(\S+)$/.exec(baseArg)?.[1];
@@ -360,7 +366,7 @@ Deno.test("Dockerfile: multi-stage, pinned Debian and Deno, Deno's version as sc
 });
 
 Deno.test("Dockerfile: dependencies installed against deno.lock before the source is copied", () => {
-  const build = dockerfile.instructions.filter((i) => i.stage === 1);
+  const build = stage("build");
   const lockCopy = build.findIndex((i) => i.keyword === "COPY" && /\bdeno\.lock\b/.test(i.args));
   const install = build.findIndex((i) => i.keyword === "RUN" && /deno install --frozen/.test(i.args));
   const firstSource = build.findIndex((i) =>
@@ -376,15 +382,23 @@ Deno.test("Dockerfile: dependencies installed against deno.lock before the sourc
 Deno.test("Dockerfile: a non-root runtime with ffmpeg and fonts, a health check and the daemon task's command", () => {
   const last = Math.max(...dockerfile.instructions.map((i) => i.stage));
   const runtime = dockerfile.instructions.filter((i) => i.stage === last);
+  assertEquals(runtime, stage("runtime"));
   const users = runtime.filter((i) => i.keyword === "USER");
   assert(users.length > 0, "USER in the final stage");
   assert(!/^(root|0)(:|$)/.test(users.at(-1)!.args), "the final USER is not root");
   const apt = runtime.find((i) => i.keyword === "RUN" && i.args.includes("apt-get install"))!.args;
-  for (const pkg of ["ffmpeg", "fonts-dejavu-core", "fonts-noto-cjk", "ca-certificates"]) {
+  for (const pkg of ["fonts-dejavu-core", "fonts-noto-cjk", "ca-certificates"]) {
     assertMatch(apt, new RegExp(`\\s${pkg}(\\s|$)`));
   }
   assertStringIncludes(apt, "--no-install-recommends");
   assertStringIncludes(apt, "rm -rf /var/lib/apt/lists/*");
+  assert(!/\sffmpeg(\s|$)/.test(apt), "not Debian's ffmpeg package (some 200 libraries, ~330 MB)");
+  assert(runtime.some((i) => i.keyword === "COPY" && i.args === "--from=ffmpeg /opt/ffmpeg /opt/ffmpeg"));
+  assert(
+    runtime.some((i) =>
+      i.keyword === "RUN" && /ln -s \/opt\/ffmpeg\/bin\/ffmpeg \/opt\/ffmpeg\/bin\/ffprobe /.test(i.args)
+    ),
+  );
   const env = runtime.filter((i) => i.keyword === "ENV").map((i) => i.args).join(" ");
   assertMatch(env, /LINGOREEL_HOST=0\.0\.0\.0/);
   assertMatch(env, /LINGOREEL_DATA_DIR=\/var\/lib\/lingoreel/);
@@ -394,10 +408,43 @@ Deno.test("Dockerfile: a non-root runtime with ffmpeg and fonts, a health check 
   assertEquals(cmd.slice(0, 2), ["deno", "run"]);
   assertEquals(cmd.at(-1), "daemon/main.ts");
   for (const flag of [...daemonTaskFlags(), "--frozen", "--cached-only"]) assert(cmd.includes(flag), flag);
-  assert(
-    dockerfile.comments.some((c) => /total\s+~\s*\d+ MB/.test(c)),
-    "the image size estimate is written down",
+  const total = dockerfile.comments.map((c) => /^#\s+([\d.]+) MB\s+total \(estimated\)/.exec(c)?.[1]).find(
+    Boolean,
   );
+  assert(total, "the image size estimate (deno task image-size) is written down");
+  assert(Number(total) < 500, `the estimated image (${total} MB) is under 500 MB`);
+});
+
+Deno.test("Dockerfile: FFmpeg built by deploy/build-ffmpeg against -dev packages whose runtime halves the image installs", () => {
+  const ffmpeg = stage("ffmpeg");
+  const runs = ffmpeg.filter((i) => i.keyword === "RUN").map((i) => i.args).join(" && ");
+  assertStringIncludes(runs, "Types: deb-src");
+  assert(
+    ffmpeg.some((i) =>
+      i.keyword === "COPY" && i.args.endsWith("deploy/build-ffmpeg /usr/local/bin/build-ffmpeg")
+    ),
+  );
+  assertMatch(runs, /build-ffmpeg \/opt\/ffmpeg$/);
+  const script = read("deploy/build-ffmpeg");
+  const runtimeApt =
+    stage("runtime").find((i) => i.keyword === "RUN" && i.args.includes("apt-get install"))!.args;
+  // each external library the build enables: its -dev package here, its runtime package there
+  const libraries: Record<string, [string, string]> = {
+    libx264: ["libx264-dev", "libx264-164"],
+    libass: ["libass-dev", "libass9"],
+    libmp3lame: ["libmp3lame-dev", "libmp3lame0"],
+    libdav1d: ["libdav1d-dev", "libdav1d6"],
+    libfreetype: ["libfreetype-dev", "libfreetype6"],
+    libfontconfig: ["libfontconfig-dev", "libfontconfig1"],
+    libfribidi: ["libfribidi-dev", "libfribidi0"],
+  };
+  const enabled = [...script.matchAll(/--enable-(lib[a-z0-9]+)/g)].map((m) => m[1]);
+  assertEquals(enabled.sort(), Object.keys(libraries).sort());
+  for (const [dev, runtimePackage] of Object.values(libraries)) {
+    assertMatch(runs, new RegExp(`\\s${dev}(\\s|$)`));
+    assertMatch(runtimeApt, new RegExp(`\\s${runtimePackage}(\\s|$)`));
+  }
+  assertStringIncludes(script, "--disable-autodetect");
 });
 
 Deno.test("Dockerfile: every COPY source exists and passes .dockerignore, which keeps secrets and bulk out", () => {
