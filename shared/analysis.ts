@@ -52,7 +52,7 @@ export const analysisOptionsSchema = z.object({
     overlapCues: z.number().int().min(0).max(20),
   }).default({ maxCues: 80, maxTokens: 4_000, overlapCues: 4 }),
   /** Refuse the run if its estimated cost exceeds this (USD). */
-  maxCostUsd: z.number().positive().optional(),
+  maxCostUsd: z.number().positive().max(10_000).optional(),
 });
 /** Options as given (defaults applied on the daemon). */
 export type AnalysisOptionsInput = z.input<typeof analysisOptionsSchema>;

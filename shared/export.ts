@@ -36,8 +36,19 @@ export const exportOptionsSchema = z.object({
   languages: z.array(language).min(1).max(5).optional(),
   /** The Anki deck (`::` nests); default `lingoreel::<show>`, or `lingoreel` for several shows. */
   deckName: z.string().trim().min(1).max(200).optional(),
-  /** The output file's name without extension; default from the show and episodes. */
-  fileName: z.string().trim().min(1).max(100).regex(/^[^/\\\p{Cc}]+$/u, "a file name, not a path").optional(),
+  /**
+   * The output file's name without extension; default from the show and episodes. A name, never
+   * a path: no `/` or `\\`, no control characters, no leading dot, at most 120 bytes in UTF-8
+   * (the file system's 255 must hold the extension and the temporary name while writing).
+   */
+  fileName: z.string().trim().min(1).max(100)
+    .regex(/^[^/\\\p{Cc}]+$/u, "a file name, not a path: no / or \\ and no control characters")
+    .refine((name) => !name.startsWith("."), "a file name that does not start with a dot (no . or ..)")
+    .refine(
+      (name) => new TextEncoder().encode(name).length <= 120,
+      "a file name of at most 120 bytes in UTF-8 (about 40 characters of CJK text)",
+    )
+    .optional(),
 });
 /** Options as given. */
 export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;

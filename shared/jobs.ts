@@ -54,7 +54,7 @@ export type BatchOptionsInput = z.input<typeof batchOptionsSchema>;
 export type BatchOptions = z.output<typeof batchOptionsSchema>;
 
 /** Input of `batches.create`. */
-export const batchCreateInputSchema = z.object({
+export const batchCreateInputSchema = z.strictObject({
   episodeIds: z.array(z.number().int().positive()).min(1).max(50)
     .refine((ids) => new Set(ids).size === ids.length, "an episode appears twice"),
   options: batchOptionsSchema.optional(),

@@ -11,7 +11,7 @@ export type RenderKind = z.infer<typeof renderKindSchema>;
 
 /** Options of a render. Every field has a default. */
 export const renderOptionsSchema = z.object({
-  kinds: z.array(renderKindSchema).min(1).default(["short"]),
+  kinds: z.array(renderKindSchema).min(1).max(2).default(["short"]),
   /** How many times each expression's line is replayed after the scene. */
   repeat: z.number().int().min(1).max(5).default(2),
   /** Play the last replay at 75% speed. */

@@ -56,7 +56,7 @@ export const calendarDaySchema = z.object({
 export type CalendarDay = z.infer<typeof calendarDaySchema>;
 
 /** Input of `schedule.slots`. */
-export const slotsInputSchema = z.object({
+export const slotsInputSchema = z.strictObject({
   /** First day (`YYYY-MM-DD`, the channel's zone); default today. */
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day like 2026-11-21").optional(),
   days: z.number().int().min(1).max(90).optional(),

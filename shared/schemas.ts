@@ -238,11 +238,11 @@ export const EVENT_TYPES = [
 ] as const satisfies readonly AppEventType[];
 
 /** Input of `events.subscribe`. `lastEventId` is filled in by the client when it reconnects. */
-export const eventsSubscribeInputSchema = z.object({
+export const eventsSubscribeInputSchema = z.strictObject({
   /** Resume after this event id (a Redis stream id); without it only new events arrive. */
-  lastEventId: z.string().regex(/^\d+-\d+$/, "a stream id like 1732147200000-0").nullish(),
+  lastEventId: z.string().max(60).regex(/^\d+-\d+$/, "a stream id like 1732147200000-0").nullish(),
   /** Only these event types; all when omitted. */
-  types: z.array(z.enum(EVENT_TYPES)).min(1).optional(),
+  types: z.array(z.enum(EVENT_TYPES)).min(1).max(EVENT_TYPES.length).optional(),
 });
 /** See {@link eventsSubscribeInputSchema}. */
 export type EventsSubscribeInput = z.infer<typeof eventsSubscribeInputSchema>;
@@ -341,8 +341,26 @@ export const episodeDetailSchema = episodeSchema.extend({ subtitleTracks: z.arra
 /** See {@link episodeDetailSchema}. */
 export type EpisodeDetail = z.infer<typeof episodeDetailSchema>;
 
+/** The longest path an input may name (Linux's PATH_MAX). */
+export const MAX_PATH_LENGTH = 4096;
+
+/**
+ * An absolute or relative path given by a client, before the daemon checks where it leads: at
+ * most {@link MAX_PATH_LENGTH} characters and no control characters (a NUL byte would cut the
+ * path short in system calls; a newline would forge log lines).
+ */
+export const pathInputSchema = z.string().min(1).max(MAX_PATH_LENGTH).regex(
+  /^[^\p{Cc}]+$/u,
+  "a path without control characters (NUL, newline, tab …)",
+);
+
+/** Input of `library.scan`: every root, or the one named (a configured root, not a folder inside one). */
+export const libraryScanInputSchema = z.strictObject({ root: pathInputSchema.optional() }).optional();
+/** See {@link libraryScanInputSchema}. */
+export type LibraryScanInput = z.input<typeof libraryScanInputSchema>;
+
 /** Input of `library.list`. */
-export const libraryListInputSchema = z.object({
+export const libraryListInputSchema = z.strictObject({
   /** Words that must all appear in the show, title or file path (case-insensitive). */
   query: z.string().trim().max(200).optional(),
   show: z.string().trim().min(1).max(300).optional(),

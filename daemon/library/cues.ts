@@ -8,6 +8,8 @@ import type { DB } from "../db/mod.ts";
 import { readSubtitleFile } from "../subtitles/mod.ts";
 import { extractEmbeddedSubtitle } from "./extract.ts";
 import { EpisodeNotFoundError } from "./repository.ts";
+import { PathOutsideRootsError } from "./scanner.ts";
+import { inside } from "./walker.ts";
 
 /** The episode has no such track, or no track that can be read as text. */
 export class TrackNotFoundError extends Error {
@@ -22,7 +24,7 @@ export class TrackNotFoundError extends Error {
  * given), preferring full (not forced) subtitles, English, and sidecar files.
  */
 async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number, language?: string) {
-  const episode = await db.selectFrom("episodes").select(["id", "path", "size", "mtime_ms"])
+  const episode = await db.selectFrom("episodes").select(["id", "root", "path", "size", "mtime_ms"])
     .where("id", "=", episodeId).executeTakeFirst();
   if (!episode) throw new EpisodeNotFoundError(episodeId);
   const tracks = await db.selectFrom("subtitle_tracks").selectAll().where("episode_id", "=", episodeId)
@@ -64,6 +66,23 @@ async function chooseTrack(db: Kysely<DB>, episodeId: number, trackId?: number, 
   return { episode, track: usable[0] };
 }
 
+/**
+ * Where a sidecar file really is, refusing one that now leads out of its media root: the scan
+ * only takes links that stay inside, but a file can be swapped for a link after the scan.
+ */
+async function sidecarPath(path: string, root: string): Promise<string> {
+  const [real, realRoot] = await Promise.all([Deno.realPath(path), Deno.realPath(root)]);
+  if (!inside(realRoot, real)) {
+    throw new PathOutsideRootsError(
+      path,
+      [root],
+      `The subtitle file ${path} leads outside its media root ${root} (to ${real}); lingoreel reads ` +
+        `only inside the media roots. Put the file itself there instead of a link, and rescan (library.scan).`,
+    );
+  }
+  return real;
+}
+
 /** Reads a track's cues, keeping those that overlap `[fromMs, toMs]` when given. */
 export async function loadCues(
   db: Kysely<DB>,
@@ -80,22 +99,26 @@ export async function loadCues(
   },
 ): Promise<Cue[]> {
   const { episode, track } = await chooseTrack(db, options.episodeId, options.trackId, options.language);
-  const path = track.source === "sidecar" ? track.path! : await extractEmbeddedSubtitle({
-    ffmpeg: await options.ffmpeg(),
-    videoPath: episode.path,
-    streamIndex: track.stream_index!,
-    codec: track.format,
-    size: Number(episode.size),
-    mtimeMs: Number(episode.mtime_ms),
-    cacheDir: options.cacheDir,
-    signal: options.signal,
-  });
   try {
+    const path = track.source === "sidecar"
+      ? await sidecarPath(track.path!, episode.root)
+      : await extractEmbeddedSubtitle({
+        ffmpeg: await options.ffmpeg(),
+        videoPath: episode.path,
+        streamIndex: track.stream_index!,
+        codec: track.format,
+        size: Number(episode.size),
+        mtimeMs: Number(episode.mtime_ms),
+        cacheDir: options.cacheDir,
+        signal: options.signal,
+      });
     const { cues } = await readSubtitleFile(path);
     return inWindow(cues, options.fromMs, options.toMs);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new TrackNotFoundError(`The subtitle file ${path} is gone: rescan the library (library.scan).`);
+    if (error instanceof Deno.errors.NotFound && track.source === "sidecar") {
+      throw new TrackNotFoundError(
+        `The subtitle file ${track.path} is gone: rescan the library (library.scan).`,
+      );
     }
     throw error;
   }

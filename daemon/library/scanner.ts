@@ -4,7 +4,7 @@
  * at a time; the media roots are only ever read.
  */
 import type { Kysely, Selectable, Transaction } from "kysely";
-import { dirname, resolve, SEPARATOR } from "@std/path";
+import { dirname, resolve } from "@std/path";
 import type { ScanResult } from "../../shared/schemas.ts";
 import type { DB } from "../db/mod.ts";
 import type { SubtitleTracksTable } from "../db/schema.ts";
@@ -13,15 +13,25 @@ import { type MediaInfo, ProbeError, type Prober, toMediaInfo, unsupportedReason
 import { normaliseLanguage } from "./languages.ts";
 import { parseVideoPath, sortKey } from "./naming.ts";
 import { findSidecars } from "./sidecars.ts";
-import { type FoundVideo, walkRoot } from "./walker.ts";
+import { type FoundVideo, inside, walkRoot } from "./walker.ts";
 
-/** A path that is not inside any configured media root. */
+/** A path for a message: as it is, or quoted with escapes when it holds control characters. */
+export function printablePath(path: string): string {
+  return /[\p{Cc}]/u.test(path) ? JSON.stringify(path) : path;
+}
+
+/**
+ * A path that is not inside any configured media root, or that is not what was asked for (a
+ * folder inside a root where a root was expected, a link that leads out of its root). The
+ * default message covers the first case; the others give their own.
+ */
 export class PathOutsideRootsError extends Error {
-  constructor(readonly path: string, readonly roots: readonly string[]) {
+  constructor(readonly path: string, readonly roots: readonly string[], message?: string) {
     super(
-      `${path} is not inside a media root (${
-        roots.join(", ")
-      }): add its folder to LINGOREEL_MEDIA_ROOTS or pick a path inside one.`,
+      message ??
+        `${printablePath(path)} is not inside a media root (${
+          roots.join(", ")
+        }): add its folder to LINGOREEL_MEDIA_ROOTS or pick a path inside one.`,
     );
     this.name = "PathOutsideRootsError";
   }
@@ -44,10 +54,6 @@ function emptyResult(): ScanResult {
 interface Probed {
   info?: MediaInfo;
   error?: string;
-}
-
-function inside(root: string, path: string): boolean {
-  return path === root || path.startsWith(root.endsWith(SEPARATOR) ? root : root + SEPARATOR);
 }
 
 function sidecarTracks(video: FoundVideo, subtitles: Map<string, string[]>, videosInDir: number): TrackRow[] {
@@ -131,15 +137,27 @@ export class LibraryScanner {
     return root;
   }
 
-  /** Scans every root, or only `root` (which must be a configured root). Scans never overlap. */
+  /**
+   * Scans every root, or only `root` (which must be a configured root, given as configured or
+   * in any spelling that resolves to it). Scans never overlap.
+   */
   scan(options: { root?: string; signal?: AbortSignal } = {}): Promise<ScanResult> {
     let roots = this.roots;
-    if (options.root) {
-      const root = this.rootOf(options.root);
-      if (root !== resolve(options.root)) {
-        throw new PathOutsideRootsError(options.root, this.roots); // a subfolder is not a root
+    if (options.root !== undefined) {
+      const wanted = resolve(options.root);
+      if (!this.roots.includes(wanted)) {
+        const root = this.rootOf(options.root); // throws when outside every root
+        const given = printablePath(options.root);
+        throw new PathOutsideRootsError(
+          options.root,
+          this.roots,
+          `${given} is a folder inside the media root ${root}, not a root: scan ${root} (library.scan ` +
+            `{ root: ${
+              JSON.stringify(root)
+            } }, or no root for all), or add ${given} to LINGOREEL_MEDIA_ROOTS.`,
+        );
       }
-      roots = [root];
+      roots = [wanted];
     }
     const run = this.#queue.then(() => this.#scan(roots, options.signal));
     this.#queue = run.catch(() => {});

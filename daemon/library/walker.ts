@@ -33,7 +33,8 @@ export interface WalkResult {
   skipped: Skipped[];
 }
 
-function inside(root: string, path: string): boolean {
+/** Whether `path` is `root` or lies under it (both absolute and normalised). */
+export function inside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(SEPARATOR) ? root : root + SEPARATOR);
 }
 

@@ -4,6 +4,8 @@ import { getBatch, listJobs } from "../queue/mod.ts";
 import { procedure, router } from "./trpc.ts";
 
 const ids = z.array(z.number().int().positive()).min(1).max(10_000);
+/** An id of the caller's choosing, to follow `export.progress` and to cancel. */
+const exportId = z.string().regex(/^[\w-]{1,80}$/, "1 to 80 letters, digits, - and _");
 
 export const exportRouter = router({
   /**
@@ -12,14 +14,13 @@ export const exportRouter = router({
    * queue with `export.progress` events; cancelled when the call is (or with `export.cancel`).
    */
   anki: procedure.input(
-    z.object({
+    z.strictObject({
       episodeIds: ids.optional(),
       batchId: z.number().int().positive().optional(),
       expressionIds: ids.optional(),
       format: exportFormatSchema.default("anki"),
       options: exportOptionsSchema.partial().optional(),
-      /** An id of the caller's choosing, to follow `export.progress` and to cancel. */
-      exportId: z.string().regex(/^[\w-]{1,80}$/, "letters, digits, - and _").optional(),
+      exportId: exportId.optional(),
     }).refine(
       (v) => v.episodeIds || v.batchId || v.expressionIds,
       "name episodeIds, batchId or expressionIds",
@@ -38,7 +39,7 @@ export const exportRouter = router({
   }),
 
   /** Stops an export wherever it runs. */
-  cancel: procedure.input(z.object({ exportId: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+  cancel: procedure.input(z.strictObject({ exportId })).mutation(async ({ ctx, input }) => {
     await ctx.services.exports.cancel(input.exportId);
     return { cancelled: input.exportId };
   }),

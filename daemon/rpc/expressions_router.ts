@@ -4,7 +4,7 @@ import { listExpressions, reviewExpressions, summariseExpressions } from "../ana
 import { getBatch, listJobs } from "../queue/mod.ts";
 import { procedure, router } from "./trpc.ts";
 
-const translation = z.object({
+const translation = z.strictObject({
   language: z.string().min(2).max(8),
   expression: z.string().trim().min(1).max(300),
   line: z.string().trim().max(1_000),
@@ -14,7 +14,7 @@ const translation = z.object({
 export const expressionsRouter = router({
   /** Expressions of an episode (or all), in time order; dropped ones only when asked. */
   list: procedure.input(
-    z.object({
+    z.strictObject({
       episodeId: z.number().int().positive().optional(),
       batchId: z.number().int().positive().optional(),
       status: expressionStatusSchema.optional(),
@@ -31,13 +31,13 @@ export const expressionsRouter = router({
 
   /** How many expressions each analysed episode has in each state (cheap, for lists). */
   summary: procedure.input(
-    z.object({ episodeIds: z.array(z.number().int().positive()).max(5_000).optional() }).optional(),
+    z.strictObject({ episodeIds: z.array(z.number().int().positive()).max(5_000).optional() }).optional(),
   )
     .query(({ ctx, input }) => summariseExpressions(ctx.services.database.db, input?.episodeIds)),
 
   /** Approves or rejects expressions, optionally editing one; every change is kept in its history. */
   review: procedure.input(
-    z.object({
+    z.strictObject({
       ids: z.array(z.number().int().positive()).min(1).max(500),
       decision: z.enum(["approve", "reject"]).optional(),
       edits: z.object({

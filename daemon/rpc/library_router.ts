@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { libraryListInputSchema } from "../../shared/schemas.ts";
+import { libraryListInputSchema, libraryScanInputSchema } from "../../shared/schemas.ts";
 import { freeBytes } from "../health/mod.ts";
 import { countByRoot, getEpisode, listEpisodes, loadCues } from "../library/mod.ts";
 import { procedure, router } from "./trpc.ts";
@@ -27,7 +27,7 @@ export const libraryRouter = router({
   }),
 
   /** Scans every root, or one; only new or changed files are probed. */
-  scan: procedure.input(z.object({ root: z.string().min(1).optional() }).optional()).mutation(
+  scan: procedure.input(libraryScanInputSchema).mutation(
     ({ ctx, input, signal }) => ctx.services.library.scanner.scan({ root: input?.root, signal }),
   ),
 
@@ -37,13 +37,13 @@ export const libraryRouter = router({
   ),
 
   /** One episode with its subtitle tracks and media information. */
-  get: procedure.input(z.object({ id })).query(({ ctx, input }) =>
+  get: procedure.input(z.strictObject({ id })).query(({ ctx, input }) =>
     getEpisode(ctx.services.database.db, input.id)
   ),
 
   /** Cues of a subtitle track (by default the best one), optionally in a time window. */
   cues: procedure.input(
-    z.object({
+    z.strictObject({
       episodeId: id,
       track: id.optional(),
       fromMs: z.number().int().nonnegative().optional(),

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { QUEUE_NAMES } from "../../shared/jobs.ts";
 import { procedure, router } from "./trpc.ts";
 
-const names = z.object({ names: z.array(z.enum(QUEUE_NAMES)).min(1).optional() }).optional();
+const names = z.strictObject({
+  names: z.array(z.enum(QUEUE_NAMES)).min(1).max(QUEUE_NAMES.length).optional(),
+})
+  .optional();
 
 export const queueRouter = router({
   /** Counts of each stage queue, whether it is paused, and its workers across daemons. */

@@ -8,7 +8,7 @@ const id = z.number().int().positive();
 export const rendersRouter = router({
   /** Rendered videos, newest first. */
   list: procedure.input(
-    z.object({
+    z.strictObject({
       episodeId: id.optional(),
       groupId: id.optional(),
       kind: renderKindSchema.optional(),
@@ -25,7 +25,7 @@ export const rendersRouter = router({
   }),
 
   /** One rendered video with its sidecar. */
-  get: procedure.input(z.object({ id })).query(async ({ ctx, input }) => {
+  get: procedure.input(z.strictObject({ id })).query(async ({ ctx, input }) => {
     const row = await ctx.services.database.db.selectFrom("renders").selectAll().where("id", "=", input.id)
       .executeTakeFirst();
     if (!row) throw new RenderNotFoundError([input.id]);
@@ -33,13 +33,13 @@ export const rendersRouter = router({
   }),
 
   /** What a group would become (the plan in words) and a PNG of its lesson card, before rendering. */
-  preview: procedure.input(z.object({ groupId: id, options: renderOptionsSchema.partial().optional() }))
+  preview: procedure.input(z.strictObject({ groupId: id, options: renderOptionsSchema.partial().optional() }))
     .query(
       ({ ctx, input }) => ctx.services.renderer.preview(input.groupId, input.options ?? {}),
     ),
 
   /** Marks (or unmarks) videos for the publishing calendar. */
-  mark: procedure.input(z.object({ ids: z.array(id).min(1).max(500), marked: z.boolean() })).mutation(
+  mark: procedure.input(z.strictObject({ ids: z.array(id).min(1).max(500), marked: z.boolean() })).mutation(
     async ({ ctx, input }) => {
       const rows = await ctx.services.database.db.updateTable("renders").set({ marked: input.marked })
         .where("id", "in", input.ids).returningAll().execute();
@@ -52,7 +52,7 @@ export const rendersRouter = router({
   ),
 
   /** Renders a group now (the queue will run these for batches); one ffmpeg encode per video. */
-  create: procedure.input(z.object({ groupId: id, options: renderOptionsSchema.partial().optional() }))
+  create: procedure.input(z.strictObject({ groupId: id, options: renderOptionsSchema.partial().optional() }))
     .mutation(
       ({ ctx, input, signal }) =>
         ctx.services.renderer.renderGroup(input.groupId, input.options ?? {}, { signal }),

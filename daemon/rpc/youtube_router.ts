@@ -9,14 +9,18 @@ export const youtubeRouter = router({
    * Starts the installed-app flow: returns the URL to open and the loopback port to forward over
    * SSH (`ssh -L <port>:127.0.0.1:<port> <host>`), which receives Google's redirect.
    */
-  authStart: procedure.input(z.object({ port: z.number().int().min(0).max(65535).default(0) }).optional())
+  authStart: procedure.input(
+    z.strictObject({ port: z.number().int().min(0).max(65535).default(0) }).optional(),
+  )
     .mutation(({ ctx, input }) => ctx.services.youtube.auth.start(input?.port ?? 0)),
 
   /** Finishes with the code from Google's page, or a refresh token obtained on another machine. */
   authComplete: procedure.input(
     z.union([
-      z.object({ code: z.string().trim().min(10, "the code Google showed, e.g. 4/0Ab…") }),
-      z.object({ refreshToken: z.string().trim().min(10, "a refresh token, e.g. 1//0g…") }),
+      z.strictObject({ code: z.string().trim().min(10, "the code Google showed, e.g. 4/0Ab…").max(2_048) }),
+      z.strictObject({
+        refreshToken: z.string().trim().min(10, "a refresh token, e.g. 1//0g…").max(2_048),
+      }),
     ]),
   ).mutation(({ ctx, input }) => ctx.services.youtube.auth.complete(input)),
 });
