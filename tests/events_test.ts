@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects } from "@std/assert";
+import { assertEquals, assertLess, assertRejects } from "@std/assert";
 import { Redis } from "ioredis";
 import { compareStreamIds, EventBus, SlowSubscriberError, type StreamedEvent } from "../daemon/events/mod.ts";
 import { redisOptions } from "../daemon/redis/mod.ts";
@@ -138,6 +138,25 @@ Deno.test("a subscriber that stops reading is cut off with a resumable error ins
   await assertRejects(async () => {
     for (let i = 0; i < 20; i++) await iterator.next();
   }, SlowSubscriberError);
+  controller.abort();
+  await dropStream(stream);
+});
+
+Deno.test("a subscriber that overflows while still catching up is cut off at once, not after its whole backlog", async () => {
+  const stream = uniqueName("events");
+  await using events = bus(stream, "s:1", 5);
+  const first = await events.publish(logEvent("first"));
+  await Promise.all(Array.from({ length: 1_000 }, (_, i) => events.publish(logEvent(`backlog ${i}`))));
+  const controller = new AbortController();
+  const iterator = events.subscribe({ lastEventId: first, signal: controller.signal });
+  await iterator.next(); // reading the backlog now
+  for (let i = 0; i < 20; i++) await events.publish(logEvent(`live ${i}`));
+  await new Promise((r) => setTimeout(r, 300)); // the reader fans them out meanwhile
+  let read = 1;
+  await assertRejects(async () => {
+    while (!(await iterator.next()).done) read++;
+  }, SlowSubscriberError);
+  assertLess(read, 1_000);
   controller.abort();
   await dropStream(stream);
 });

@@ -31,6 +31,7 @@ interface Subscriber {
   types?: ReadonlySet<AppEventType>;
   buffer: StreamedEvent[];
   overflowed: boolean;
+  onOverflow?: () => void;
   wake?: () => void;
 }
 
@@ -131,15 +132,23 @@ export class EventBus implements AsyncDisposable {
 
   /**
    * Live events (and, with `lastEventId`, those after it first) until `signal` aborts. Throws
-   * {@link SlowSubscriberError} if the consumer lets more than `maxBuffer` events pile up.
+   * {@link SlowSubscriberError} if the consumer lets more than `maxBuffer` events pile up; the
+   * moment that happens `onOverflow` is called, so that a consumer waiting for something else
+   * (its client to read) learns it without pulling.
    */
   async *subscribe(
-    options: { lastEventId?: string | null; types?: readonly AppEventType[]; signal?: AbortSignal } = {},
+    options: {
+      lastEventId?: string | null;
+      types?: readonly AppEventType[];
+      signal?: AbortSignal;
+      onOverflow?: () => void;
+    } = {},
   ): AsyncGenerator<StreamedEvent> {
     const sub: Subscriber = {
       types: options.types ? new Set(options.types) : undefined,
       buffer: [],
       overflowed: false,
+      onOverflow: options.onOverflow,
     };
     const signal = options.signal;
     const onAbort = () => sub.wake?.();
@@ -155,15 +164,23 @@ export class EventBus implements AsyncDisposable {
       if (last) {
         for await (const entry of this.#backlog(last)) {
           if (signal?.aborted) return;
+          // live events are being dropped meanwhile: the rest of the backlog would be wasted
+          if (sub.overflowed) throw new SlowSubscriberError(last);
           last = entry.id;
           if (!sub.types || sub.types.has(entry.event.type)) yield entry;
         }
       }
+      // Live events up to the backlog's end were sent from it already; once one is past it, the
+      // rest are too (the reader delivers in stream order), so only the first few are compared.
+      let overlap = last !== undefined;
       while (!signal?.aborted && !this.#closed) {
         if (sub.overflowed) throw new SlowSubscriberError(last);
         const next = sub.buffer.shift();
         if (next) {
-          if (last && compareStreamIds(next.id, last) <= 0) continue; // already sent from the backlog
+          if (overlap) {
+            if (compareStreamIds(next.id, last!) <= 0) continue;
+            overlap = false;
+          }
           last = next.id;
           yield next;
           continue;
@@ -238,7 +255,10 @@ export class EventBus implements AsyncDisposable {
     for (const sub of this.#subscribers) {
       if (sub.types && !sub.types.has(entry.event.type)) continue;
       if (sub.buffer.length >= this.#maxBuffer) {
-        sub.overflowed = true;
+        if (!sub.overflowed) {
+          sub.overflowed = true;
+          sub.onOverflow?.();
+        }
       } else {
         sub.buffer.push(entry);
       }

@@ -63,6 +63,18 @@ export interface Context {
    * are refused with TOO_MANY_REQUESTS; undefined once the block is over.
    */
   blocked?: () => { until: number; retryInMs: number } | undefined;
+  /**
+   * The client's WebSocket, so that a subscription can wait while the client is not reading
+   * rather than queue without limit; absent for in-process callers.
+   */
+  socket?: ClientSocket;
+}
+
+/** What a subscription needs of its connection (the `ws` WebSocket has it). */
+export interface ClientSocket {
+  /** Bytes sent but not yet handed to the network: they pile up while the client does not read. */
+  readonly bufferedAmount: number;
+  close(code?: number, reason?: string): void;
 }
 
 /** The access a context grants; anything unauthenticated has none. */
@@ -114,7 +126,7 @@ export function createContextFactory(
   const log = services.log.child({ component: "auth" });
   const limiter = options.limiter ?? new AuthLimiter({ log });
   const tokens = { full: token, readOnly: options.readOnlyToken };
-  return ({ req, info }: CreateWSSContextFnOptions): Context => {
+  return ({ req, res, info }: CreateWSSContextFnOptions): Context => {
     const remote = `${req.socket.remoteAddress ?? "?"}:${req.socket.remotePort ?? "?"}`;
     const address = limitKey(req.socket.remoteAddress);
     const blocked = () => limiter.block(address);
@@ -135,6 +147,6 @@ export function createContextFactory(
       limiter.succeed(address);
       if (access === "read") log.debug("read-only connection", { remote });
     }
-    return { services, authenticated: access !== "none", access, remote, blocked };
+    return { services, authenticated: access !== "none", access, remote, blocked, socket: res };
   };
 }
