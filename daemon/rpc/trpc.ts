@@ -4,10 +4,29 @@ import { accessOf, type Context } from "./context.ts";
 import { toTRPCError } from "./errors.ts";
 import { describeRetry } from "./auth_limiter.ts";
 
+/** The longest string of an input that an error sends back (a path element, an unknown key). */
+const MAX_ECHO = 120;
+
+/** A copy with every string past MAX_ECHO cut short: a megabyte key is named, not echoed. */
+function shortened(value: unknown): unknown {
+  if (typeof value === "string") {
+    return value.length > MAX_ECHO ? `${value.slice(0, 40)}… (${value.length} characters)` : value;
+  }
+  if (Array.isArray(value)) return value.map(shortened);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shortened(v)]));
+  }
+  return value;
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const issues = error.cause instanceof ZodError ? error.cause.issues : undefined;
-    return { ...shape, data: { ...shape.data, zodIssues: issues } };
+    if (!(error.cause instanceof ZodError)) {
+      return { ...shape, data: { ...shape.data, zodIssues: undefined } };
+    }
+    // the message is the issues as JSON, as zod writes it, from the shortened issues
+    const issues = shortened(error.cause.issues) as typeof error.cause.issues;
+    return { ...shape, message: JSON.stringify(issues, null, 2), data: { ...shape.data, zodIssues: issues } };
   },
 });
 

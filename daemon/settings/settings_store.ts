@@ -20,12 +20,18 @@ const DEFAULT_COSTS = {
   "captions.insert": { bucket: "pool", units: 400 },
 };
 
+/** A name in a setting (a model, a quota bucket, an API operation): what fits in a table cell. */
+const name = z.string().min(1).max(200);
+/** A map setting: names to values, at most 100 of them (every change is stored and sent to every client). */
+const namedMap = <T extends z.ZodType>(value: T) =>
+  z.record(name, value).refine((map) => Object.keys(map).length <= 100, "at most 100 entries");
+
 const price = z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) });
 
 /** Every setting, its schema and default. */
 export const SETTINGS = {
   /** USD per million tokens, by model. */
-  "analysis.prices": z.record(z.string().min(1), price).default(DEFAULT_PRICES),
+  "analysis.prices": namedMap(price).default(DEFAULT_PRICES),
   /** The most analysis may cost in one Pacific day (USD); 0 turns paid analysis off. */
   "analysis.dailyBudgetUsd": z.number().min(0).max(10_000).default(5),
   /** The LLM pool's limits; the defaults suit a free-tier key (raise them for a paid project). */
@@ -58,7 +64,7 @@ export const SETTINGS = {
    * kind and per day, how far ahead it is offered, and the lead time before a slot.
    */
   "schedule.calendar": z.object({
-    timeZone: z.string().refine(isTimeZone, "expected an IANA time zone such as Europe/Madrid"),
+    timeZone: z.string().max(64).refine(isTimeZone, "expected an IANA time zone such as Europe/Madrid"),
     slots: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM, e.g. 08:00")).min(1).max(24)
       .refine((v) => new Set(v).size === v.length, "a slot time appears twice")
       .transform((v) => [...v].sort()),
@@ -82,13 +88,10 @@ export const SETTINGS = {
   /** The Google Cloud project whose quota the uploads spend (a name for the ledger). */
   "quota.project": z.string().trim().min(1).max(100).default("default"),
   /** Daily limit of each quota bucket (units or calls), per Pacific day. */
-  "quota.buckets": z.record(z.string().min(1), z.object({ limit: z.number().int().min(0).max(100_000_000) }))
+  "quota.buckets": namedMap(z.object({ limit: z.number().int().min(0).max(100_000_000) }))
     .default({ pool: { limit: 10_000 }, "videos.insert": { limit: 100 } }),
   /** What each API operation costs, and from which bucket (Google changes these; keep them here). */
-  "quota.costs": z.record(
-    z.string().min(1),
-    z.object({ bucket: z.string().min(1), units: z.number().int().min(0) }),
-  )
+  "quota.costs": namedMap(z.object({ bucket: name, units: z.number().int().min(0).max(100_000) }))
     .default(DEFAULT_COSTS),
   /** A bucket past this share of its limit shows in the warning colour. */
   "quota.warningPercent": z.number().min(0).max(100).default(80),
@@ -97,9 +100,12 @@ export const SETTINGS = {
     privacy: z.enum(["scheduled", "private", "unlisted", "public"]),
     chunkBytes: z.number().int().min(256 * 1024).max(256 * 1024 * 1024)
       .refine((n) => n % (256 * 1024) === 0, "expected a multiple of 256 KiB (262144 bytes)"),
-    categoryId: z.string().regex(/^\d+$/),
+    categoryId: z.string().regex(/^\d{1,4}$/),
     thumbnail: z.boolean(),
-    playlistId: z.string().min(1).optional(),
+    playlistId: z.string().regex(
+      /^[\w-]{1,64}$/,
+      "expected a playlist id such as PLx0sYbCqOb8TBPRdmBHs5Iftvv9TPboYG",
+    ).optional(),
   }).default({ privacy: "scheduled", chunkBytes: 8 * 1024 * 1024, categoryId: "27", thumbnail: false }),
 } as const;
 
