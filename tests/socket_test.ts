@@ -2,6 +2,7 @@ import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { connect, ConnectError } from "../shared/client.ts";
 import { healthReportSchema } from "../shared/schemas.ts";
 import { startTestDaemon } from "./helpers/test_daemon.ts";
+import { MAX_MESSAGE_BYTES } from "../daemon/rpc/server.ts";
 
 Deno.test("over the WebSocket: connect(), queries, a live event, /healthz, /metrics and a 404", async () => {
   await using t = await startTestDaemon();
@@ -118,4 +119,17 @@ Deno.test("a subscribed client follows a daemon restart and receives the events 
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+Deno.test("over the WebSocket: a message over the size limit closes only that connection, with a warning; the client reconnects", async () => {
+  await using t = await startTestDaemon();
+  await using api = await connect({ url: t.daemon.url, token: t.token });
+  await assertRejects(() => api.library.list.query({ query: "x".repeat(MAX_MESSAGE_BYTES + 1) }));
+  assertEquals(
+    t.log.lines.filter((l) => String(l.msg).includes("over the 1024 KiB limit")).length,
+    1,
+    "logged as a warning, not as a failed procedure",
+  );
+  assertEquals(t.log.lines.filter((l) => l.msg === "procedure failed").length, 0);
+  assertEquals((await api.health.ping.query()).version, t.daemon.services.version, "the client reconnected");
 });

@@ -61,6 +61,9 @@ export function bindWarning(host: string, port: number, api: boolean): string | 
     `other machines through an SSH tunnel: ssh -L ${port}:127.0.0.1:${port} <this host>.`;
 }
 
+/** The largest WebSocket message the daemon reads; a bigger one closes the connection (code 1009). */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 /** The address clients on this machine use for a bind address. */
 function clientHost(host: string): string {
   if (host === "0.0.0.0") return "127.0.0.1";
@@ -130,7 +133,9 @@ export async function startServer(options: {
   });
   // Attached only once the port is bound: ws re-emits the server's errors (EADDRINUSE) on
   // itself, where nothing would catch them.
-  const wss = options.api ? new WebSocketServer({ server: http }) : undefined;
+  // The largest legitimate message is ~140 KB (an export of 10,000 episodes and 10,000 expressions);
+  // ws would otherwise buffer up to 100 MiB per message before zod sees it.
+  const wss = options.api ? new WebSocketServer({ server: http, maxPayload: MAX_MESSAGE_BYTES }) : undefined;
   wss?.on("error", (error) => log.error("WebSocket server error", { error }));
   if (!options.api) {
     http.on("upgrade", (_req, socket) => {
@@ -146,7 +151,14 @@ export async function startServer(options: {
       createContext: options.createContext,
       keepAlive: { enabled: true, pingMs: 15_000, pongWaitMs: 5_000 },
       onError({ error, path }) {
-        if (error.code === "INTERNAL_SERVER_ERROR") {
+        if (error.cause instanceof RangeError && error.cause.message === "Max payload size exceeded") {
+          // ws has closed that connection with code 1009; the client sees the close, not a reply
+          log.warn(
+            `a client sent a message over the ${
+              MAX_MESSAGE_BYTES / 1024
+            } KiB limit; its connection was closed (code 1009)`,
+          );
+        } else if (error.code === "INTERNAL_SERVER_ERROR") {
           log.error("procedure failed", { path, error: error.cause ?? error });
         }
       },
