@@ -1,4 +1,4 @@
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { analysisOptionsSchema, type LlmExpression } from "../shared/analysis.ts";
 import type { Cue } from "../shared/schemas.ts";
 import {
@@ -6,6 +6,7 @@ import {
   cueLine,
   fitContext,
   groupScenes,
+  MAX_CUE_CHARS,
   parseReply,
   sameExpression,
   selectExpressions,
@@ -206,6 +207,15 @@ Deno.test("chunks respect the cue and token limits and overlap by the given numb
   const byTokens = chunkCues(cues, { maxCues: 100, maxTokens: 40, overlapCues: 1 });
   for (const c of byTokens) assertEquals(c.cues.map(cueLine).join("\n").length / 4 <= 60, true);
   assertEquals(byTokens.at(-1)!.cues.at(-1)!.index, 30, "every cue is covered");
+});
+
+Deno.test("a cue of megabytes (a malformed file) is shown to the model shortened, so no request is oversized", () => {
+  const huge = { ...cues[0], text: "la ".repeat(1_000_000) };
+  const line = cueLine(huge);
+  assert(line.length <= MAX_CUE_CHARS + 20, `${line.length} characters`);
+  assert(line.endsWith("…"));
+  const chunks = chunkCues([huge, ...cues.slice(1)], { maxCues: 100, maxTokens: 2_000, overlapCues: 1 });
+  for (const c of chunks) assert(c.cues.map(cueLine).join("\n").length / 4 <= 2_000);
 });
 
 Deno.test("duplicates across chunks are dropped, near-duplicates too, and the rest ranked for the level", () => {

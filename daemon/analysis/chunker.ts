@@ -19,9 +19,16 @@ export function estimateTokens(text: string): number {
   return Math.ceil((text.length - cjk) / 4) + cjk;
 }
 
+/**
+ * The most characters of one cue the model sees. A real cue is a line or two (< 200 characters);
+ * a malformed file can hold one cue of megabytes, which must not become one oversized request.
+ */
+export const MAX_CUE_CHARS = 500;
+
 /** How a cue is shown to the model: `[index] text`, lines joined by a space, no timestamps. */
 export function cueLine(cue: Cue): string {
-  return `[${cue.index}] ${cue.text.replace(/\s*\n\s*/g, " ")}`;
+  const text = cue.text.length > MAX_CUE_CHARS ? `${cue.text.slice(0, MAX_CUE_CHARS)}…` : cue.text;
+  return `[${cue.index}] ${text.replace(/\s*\n\s*/g, " ")}`;
 }
 
 /** Splits cues into chunks of at most `maxCues` and about `maxTokens`, overlapping by `overlapCues`. */

@@ -5,7 +5,7 @@
  * @module
  */
 export { Analyzer, BudgetExceededError, type LlmRunner, parseReply, REPLY_JSON_SCHEMA } from "./analyzer.ts";
-export { type Chunk, chunkCues, cueLine, estimateTokens } from "./chunker.ts";
+export { type Chunk, chunkCues, cueLine, estimateTokens, MAX_CUE_CHARS } from "./chunker.ts";
 export { callCost, DEFAULT_PRICES, type ModelPrice } from "./cost.ts";
 export { groupScenes } from "./groups.ts";
 export {
