@@ -11,9 +11,8 @@ import { connect, type LingoreelClient } from "../shared/client.ts";
 import type { AppRouter } from "../shared/router.ts";
 import { createLogger, REDACTED } from "../daemon/log.ts";
 import { appRouter } from "../daemon/rpc/router.ts";
-import { startGeminiServer } from "./fakes/gemini_server.ts";
 import { startYouTubeServer } from "./fakes/youtube_server.ts";
-import { PHRASE, waitFor, writeShow } from "./helpers/pipeline_fixture.ts";
+import { startPhraseGemini, waitFor, writeShow } from "./helpers/pipeline_fixture.ts";
 import { startTestDaemon } from "./helpers/test_daemon.ts";
 
 /** A value no ordinary text contains, so that any occurrence is a leak. */
@@ -70,47 +69,12 @@ async function callEveryQuery(api: LingoreelClient, seen: Seen, prefix: string):
   return count;
 }
 
-/** A fake Gemini accepting only `apiKey` that finds {@link PHRASE} in each chunk. */
-function phraseGemini(apiKey: string) {
-  return startGeminiServer({
-    apiKey,
-    handle(request) {
-      const contents = request.body.contents as { parts: { text: string }[] }[];
-      const text = contents.map((c) => c.parts.map((p) => p.text).join("\n")).join("\n");
-      const line = text.split("\n").find((l) => l.includes(PHRASE));
-      const cue = line ? Number(/^\[(\d+)\]/.exec(line)?.[1]) : NaN;
-      const expressions = Number.isFinite(cue)
-        ? [{
-          expression: PHRASE,
-          expressionCue: cue,
-          contextStartCue: cue - 2,
-          contextEndCue: cue + 1,
-          translations: [{
-            language: "es",
-            expression: "dar por terminado",
-            line: "Trabajemos duro y luego lo damos por terminado temprano.",
-            title: "«Call it a day»: terminar la jornada en inglés",
-          }],
-          meaning: "to stop working for the day",
-          similar: ["wrap it up"],
-          example: "It's six already, let's call it a day.",
-          difficulty: 4,
-          usefulness: 9,
-          keywords: ["work"],
-          sceneType: "morning chat",
-        }]
-        : [];
-      return { kind: "ok", text: JSON.stringify({ expressions }) };
-    },
-  });
-}
-
 Deno.test("a whole batch with an upload, and failing calls, show no secret in any log line, event, RPC result or error", async () => {
   const apiToken = secret("apitoken");
   const readOnlyToken = secret("readonly");
   const geminiKey = secret("AIza");
   const clientSecret = secret("GOCSPX");
-  await using gemini = await phraseGemini(geminiKey);
+  await using gemini = await startPhraseGemini(0, geminiKey);
   await using yt = await startYouTubeServer({ clientSecret });
   const { root } = await writeShow(1);
   const secretFile = join(root, "client_secret.json");
@@ -227,7 +191,7 @@ Deno.test("a whole batch with an upload, and failing calls, show no secret in an
 
 Deno.test("a Gemini error that echoes a wrong key does not carry it to the caller, the job log or the events", async () => {
   const wrongKey = secret("AIza-wrong");
-  await using gemini = await phraseGemini(secret("AIza-right"));
+  await using gemini = await startPhraseGemini(0, secret("AIza-right"));
   const { root } = await writeShow(1);
   try {
     await using t = await startTestDaemon({

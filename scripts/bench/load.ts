@@ -32,7 +32,7 @@ import { redisOptions } from "../../daemon/redis/mod.ts";
 import { connect, type LingoreelClient } from "../../shared/client.ts";
 import { type DaemonProcess, startDaemonProcess } from "../../tests/helpers/daemon_process.ts";
 import { SRT, writeText, writeVideo } from "../../tests/helpers/media.ts";
-import { createTestSchema, uniqueName } from "../../tests/helpers/services.ts";
+import { createTestSchema, dropRedisPrefix, uniqueName } from "../../tests/helpers/services.ts";
 import { holdSubscribers, offerCalls, percentile, processCpuMs, processMemory } from "./_load.ts";
 
 const args = Deno.args;
@@ -108,21 +108,6 @@ async function watchPhase(pid: number, url: string) {
 async function heapUsed(url: string): Promise<number> {
   const text = await (await fetch(`${url.replace("ws://", "http://")}/metrics`)).text();
   return Number(/^lingoreel_heap_used_bytes (\S+)$/m.exec(text)?.[1] ?? NaN);
-}
-
-/** Deletes every Redis key of a prefix (the daemon's queues and event stream). */
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(redisOptions({ kind: "url", url: redisUrl! }));
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Subscribers, a timed stream of events and a burst; every subscriber's ids checked against the stream's. */
@@ -305,7 +290,7 @@ try {
   const schema = await createTestSchema();
   cleanups.push(() => schema[Symbol.asyncDispose]());
   const prefix = uniqueName("lrbench");
-  cleanups.push(() => dropRedisPrefix(prefix));
+  cleanups.push(() => dropRedisPrefix(prefix, redisUrl!));
   daemon = await startDaemonProcess({
     env: {
       DATABASE_URL: schema.url,

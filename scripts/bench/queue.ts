@@ -47,7 +47,7 @@ import { connect } from "../../shared/client.ts";
 import type { Job } from "../../shared/jobs.ts";
 import type { AppEvent } from "../../shared/schemas.ts";
 import { startDaemonProcess } from "../../tests/helpers/daemon_process.ts";
-import { createTestSchema, uniqueName } from "../../tests/helpers/services.ts";
+import { createTestSchema, dropRedisPrefix, uniqueName } from "../../tests/helpers/services.ts";
 import { startGeminiServer } from "../../tests/fakes/gemini_server.ts";
 import { SAMPLE_ANALYSES } from "../sample/analyses.ts";
 
@@ -110,21 +110,6 @@ function union(intervals: Interval[], from: number, to: number): { start: number
 }
 
 const total = (spans: { start: number; end: number }[]) => spans.reduce((n, s) => n + s.end - s.start, 0);
-
-/** Deletes every Redis key of a prefix (queues, event stream). */
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(redisOptions({ kind: "url", url: redisUrl! }));
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // 1. queue overhead per job, with no-op stages
@@ -210,7 +195,7 @@ async function noopOverhead(jobs: number) {
       await events.close();
       await database[Symbol.asyncDispose]();
       await schema[Symbol.asyncDispose]();
-      await dropRedisPrefix(prefix);
+      await dropRedisPrefix(prefix, redisUrl!);
       await Deno.remove(dir, { recursive: true });
     })();
   interrupted = close;
@@ -601,7 +586,7 @@ async function sampleBatch() {
     const schema = await createTestSchema();
     cleanups.push(() => schema[Symbol.asyncDispose]());
     const prefix = uniqueName("lrbench");
-    cleanups.push(() => dropRedisPrefix(prefix));
+    cleanups.push(() => dropRedisPrefix(prefix, redisUrl!));
     const token = crypto.randomUUID();
     const env = {
       DATABASE_URL: schema.url,

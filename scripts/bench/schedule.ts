@@ -33,17 +33,15 @@
 // deno-lint-ignore-file no-console -- a command-line entry point
 import { type Kysely, sql, type Transaction } from "kysely";
 import { TRPCClientError } from "@trpc/client";
-import { Redis } from "ioredis";
 import { systemClock } from "../../daemon/clock.ts";
 import { migrateToLatest, openDatabase } from "../../daemon/db/mod.ts";
 import type { DB } from "../../daemon/db/schema.ts";
 import { createLogger } from "../../daemon/log.ts";
-import { redisOptions } from "../../daemon/redis/mod.ts";
 import { nextDay, ScheduleConflictError, Scheduler, zonedDay, zonedTime } from "../../daemon/schedule/mod.ts";
 import { SettingsStore } from "../../daemon/settings/mod.ts";
 import { createClient, type LingoreelClient } from "../../shared/client.ts";
 import { seedRenders } from "../../tests/helpers/schedule_fixture.ts";
-import { createTestSchema, testRedisUrl, uniqueName } from "../../tests/helpers/services.ts";
+import { createTestSchema, dropRedisPrefix, uniqueName } from "../../tests/helpers/services.ts";
 import { startTestDaemon } from "../../tests/helpers/test_daemon.ts";
 
 const args = Deno.args;
@@ -422,21 +420,6 @@ function summarise(
 
 const log = createLogger({ level: "error" });
 let postgres = "";
-
-/** Deletes every Redis key of a prefix (the daemon's queues and event stream). */
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(redisOptions({ kind: "url", url: testRedisUrl() }));
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
 
 async function serverVersion(db: Kysely<DB>): Promise<void> {
   const { rows } = await sql<{ server_version: string }>`show server_version`.execute(db);

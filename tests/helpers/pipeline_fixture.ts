@@ -45,11 +45,13 @@ export async function writeShow(count: number): Promise<{ root: string; videos: 
 
 /**
  * A fake Gemini that finds {@link PHRASE} in whatever chunk it is sent (answering after
- * `delayMs`), with its scene the lines around it.
+ * `delayMs`), with its scene the lines around it; `apiKey` is the only key it accepts (a
+ * generated one when omitted).
  */
-export async function startPhraseGemini(delayMs = 0): Promise<GeminiServer> {
+export async function startPhraseGemini(delayMs = 0, apiKey?: string): Promise<GeminiServer> {
   return await startGeminiServer({
     delayMs,
+    ...(apiKey === undefined ? {} : { apiKey }),
     handle(request) {
       const contents = request.body.contents as { parts: { text: string }[] }[];
       const text = contents.map((c) => c.parts.map((p) => p.text).join("\n")).join("\n");

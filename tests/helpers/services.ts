@@ -1,6 +1,8 @@
 // @ts-types="npm:@types/pg@8.23.1"
 import pg from "pg";
+import { Redis } from "ioredis";
 import { createLogger, type Logger } from "../../daemon/log.ts";
+import { redisOptions } from "../../daemon/redis/mod.ts";
 
 function required(name: string): string {
   const value = Deno.env.get(name);
@@ -20,6 +22,21 @@ export function testDatabaseUrl(): string {
 /** The Redis scripts/test found or started. */
 export function testRedisUrl(): string {
   return required("TEST_REDIS_URL");
+}
+
+/** Deletes every Redis key of a prefix (a daemon's queues and event stream) from the test Redis. */
+export async function dropRedisPrefix(prefix: string, url = testRedisUrl()): Promise<void> {
+  const redis = new Redis(redisOptions({ kind: "url", url }));
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A unique name for queues, streams and schemas of one test. */
