@@ -1,12 +1,14 @@
 /**
  * Static checks of the deployment files: compose.yaml (parsed as YAML, interpolated as compose
- * does), the Dockerfile (parsed into instructions), .dockerignore, .env.example, the systemd unit
- * (parsed, and verified by systemd-analyze where it exists), scripts/install-systemd --dry-run and
- * the `lingoreel` TUI command. Nothing here needs a container engine or a running systemd.
+ * does), the Dockerfile (validated by dockerfile-utils, the Docker language server's validator,
+ * and parsed into instructions), .dockerignore, .env.example, the systemd unit (parsed, and
+ * verified by systemd-analyze where it exists), scripts/install-systemd --dry-run and the
+ * `lingoreel` TUI command. Nothing here needs a container engine or a running systemd.
  */
 import { assert, assertEquals, assertMatch, assertNotEquals, assertStringIncludes } from "@std/assert";
 import { fromFileUrl } from "@std/path";
 import { parse as parseYaml } from "npm:deno-std@1.4.0/yaml/mod.js";
+import { validate as validateDockerfile } from "dockerfile-utils";
 import { parseConfig } from "../daemon/config.ts";
 
 const ROOT = fromFileUrl(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -346,6 +348,17 @@ function stage(name: string): Instruction[] {
 const dockerignore = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) =>
   l && !l.startsWith("#")
 );
+
+Deno.test("Dockerfile: the Docker language server's validator (dockerfile-utils) finds nothing to report, and does on a broken copy", () => {
+  const report = (text: string) =>
+    validateDockerfile(text).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+  assertEquals(report(read("Dockerfile")), []);
+  const broken = read("Dockerfile").replace("COPY --from=build /app /app", "COPY /app").replace(
+    "EXPOSE 7470",
+    "EXPOSE port",
+  );
+  assertEquals(report(broken).length, 2, report(broken).join("\n"));
+});
 
 Deno.test("Dockerfile: multi-stage, pinned Debian and Deno, Deno's version as scripts/_setup.sh pins it", () => {
   const { instructions } = dockerfile;
