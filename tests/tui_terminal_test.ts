@@ -363,6 +363,8 @@ Deno.test("in a real terminal R on the Review screen renders a group, and the Ou
   await tui.waitFor((text) => text.includes("No expressions for this episode yet"), "the unanalysed episode");
   await tui.press("r");
   await tui.waitFor((text) => text.includes("Analysis completed"), "the sample analysis");
+  // the message comes before the list is read again: R on an empty list has nothing to render
+  await tui.waitFor((text) => text.includes("› [ ] · break the ice"), "the expression in the list");
 
   await tui.press("R");
   await tui.waitFor((text) => text.includes("this takes a minute"), "rendering");
