@@ -125,10 +125,14 @@ Deno.test("the daemon SIGKILLed at random points of its batches: every job ends 
     }
 
     // the last daemon finishes the work: every batch, then every upload
+    let states = "";
     const jobs = await waitFor("every batch to finish", async () => {
       const all = await Promise.all(batches.map((id) => client.batches.get.query({ id })));
+      states = all.flatMap((b) => b.jobs).map((j) => `job ${j.id} ${j.stage}/${j.state}`).join(", ");
       return all.every((b) => b.finishedAt) ? all.flatMap((b) => b.jobs) : undefined;
-    }, 180_000);
+    }, 180_000).catch((error) => {
+      throw new Error(`${error.message}; jobs: ${states}; ${why(`kills at:\n${kills.join("\n")}`)}`);
+    });
     const schedules = await waitFor("every scheduled video to be uploaded", async () => {
       const list = await client.schedule.list.query({});
       return list.every((s) => s.state === "uploaded" || s.state === "failed") ? list : undefined;

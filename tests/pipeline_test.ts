@@ -3,6 +3,7 @@ import { join } from "@std/path";
 import type { AppEvent } from "../shared/schemas.ts";
 import type { Job } from "../shared/jobs.ts";
 import { startTestDaemon, type TestDaemon } from "./helpers/test_daemon.ts";
+import { settleFinishedBatches } from "../daemon/queue/repository.ts";
 import { ffmpegProcesses, filesUnder, showDaemon, waitFor } from "./helpers/pipeline_fixture.ts";
 
 const FAST = { render: { preset: "ultrafast" as const, kinds: ["short" as const] } };
@@ -54,6 +55,13 @@ Deno.test("a batch runs end to end through the router; a corrupt episode fails a
       events.seen.some((e) => e.type === "batch.state" && e.data.state === "failed") ? true : undefined,
     ), 5_000);
   await events.stop();
+  // a batch whose settling was lost (its daemon killed just after its last job ended) is found
+  // by the sweep every worker daemon runs at start and now and then; one with work left is not
+  const db = t.daemon.services.database.db;
+  await db.updateTable("batches").set({ finished_at: null }).where("id", "=", batchId).execute();
+  assertEquals(await settleFinishedBatches(db), [batchId]);
+  assert((await api.batches.get({ id: batchId })).finishedAt);
+  assertEquals(await settleFinishedBatches(db), []);
 
   const byEpisode = new Map(jobs.map((j) => [j.episodeId, j]));
   const [ok1, ok2, broken] = episodes.map((e) => byEpisode.get(e.id)!);

@@ -40,6 +40,7 @@ import {
   JobStateError,
   listBatches,
   settleBatch,
+  settleFinishedBatches,
 } from "./repository.ts";
 
 /** What a stage job carries. */
@@ -121,6 +122,8 @@ function overall(stage: Stage, fraction: number, withExport = true): number {
 
 /** How long a batch's changes are gathered before its counts are settled and published. */
 const BATCH_SETTLE_MS = 100;
+/** How often a worker daemon looks for batches whose settling was lost (see settleFinishedBatches). */
+const BATCH_SWEEP_MS = 15_000;
 
 /** The reason given to running stages when the daemon stops (they go back to waiting). */
 export const SHUTDOWN_REASON = "shutdown";
@@ -134,6 +137,7 @@ export class Pipeline {
     { timer?: ReturnType<typeof setTimeout>; run: () => Promise<void> }
   >();
   readonly #log: Logger;
+  #sweep?: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly deps: {
@@ -168,6 +172,19 @@ export class Pipeline {
           this.#log.warn("cannot record a stalled job's failure", { jobId: bull.data.jobId, error: e })
         );
       });
+    }
+    // at start (a predecessor may have died before settling its batch) and now and then after
+    const sweep = () =>
+      this.#sweepBatches().catch((error) => this.#log.warn("cannot settle finished batches", { error }));
+    sweep();
+    this.#sweep = setInterval(sweep, BATCH_SWEEP_MS);
+    Deno.unrefTimer(this.#sweep); // housekeeping: it does not keep a process alive
+  }
+
+  async #sweepBatches(): Promise<void> {
+    for (const batchId of await settleFinishedBatches(this.deps.db)) {
+      this.#log.info("settled a batch whose jobs had all ended", { batchId });
+      await this.#publishBatch(batchId);
     }
   }
 
@@ -734,6 +751,7 @@ export class Pipeline {
 
   /** Settles the batches with changes not yet settled (at shutdown). */
   async close(): Promise<void> {
+    clearInterval(this.#sweep);
     await Promise.allSettled([...this.#batchFlushes.values()].map((f) => f.run()));
   }
 

@@ -202,6 +202,24 @@ export async function settleBatch(db: Kysely<DB>, batchId: number): Promise<void
   }).where("id", "=", batchId).execute();
 }
 
+/**
+ * Marks finished every unfinished batch none of whose jobs is waiting or running any more, and
+ * returns their ids: the sweep that catches a batch whose own settling was lost (its daemon
+ * killed between a job's end and the batch's update).
+ */
+export async function settleFinishedBatches(db: Kysely<DB>): Promise<number[]> {
+  const rows = await db.updateTable("batches").set({ finished_at: sql`now()` })
+    .where("finished_at", "is", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(
+        selectFrom("jobs").select("jobs.id").whereRef("jobs.batch_id", "=", "batches.id")
+          .where("jobs.state", "in", ["waiting", "active", "waiting-review"]),
+      ))
+    )
+    .returning("id").execute();
+  return rows.map((r) => r.id);
+}
+
 /** Appends a line to a job's own log. */
 export async function appendJobLog(
   db: Kysely<DB>,
